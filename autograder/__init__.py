@@ -1,0 +1,2 @@
+"""The CNN assignment's autograder."""
+__version__ = "0.1.0"
