@@ -19,7 +19,7 @@ test: install
 	$(BIN)/python -m pytest
 
 demo: install
-	$(BIN)/python -m cnn_ref.demo
+	$(BIN)/python -m cnn_ref
 
 bench: install
 	$(BIN)/python benchmarks/bench_ref.py

@@ -105,14 +105,15 @@ def _layer_args(x, w, b, stride, padding):
 
 
 def im2col(padded, kernel_shape, stride):
-    """The windows of a padded input as the rows of one matrix.
+    """The windows of a padded input as the columns of one matrix, one column per output pixel.
 
-    padded: (N, C, H, W) -> (N, OH, OW, C * KH * KW), one row per output pixel
+    padded: (N, C, H, W) -> (C * KH * KW, N * OH * OW), and the output shape (N, OH, OW).
+    Channels and kernel offsets lead so that the copy reads the input nearly in order.
     """
     sh, sw = stride
     windows = sliding_window_view(padded, kernel_shape, axis=(2, 3))[:, :, ::sh, ::sw]
     n, c, oh, ow, kh, kw = windows.shape
-    return windows.transpose(0, 2, 3, 1, 4, 5).reshape(n, oh, ow, c * kh * kw)
+    return windows.transpose(1, 4, 5, 0, 2, 3).reshape(c * kh * kw, n * oh * ow), (n, oh, ow)
 
 
 def conv2d_forward(x, w, b=None, stride=1, padding=0):
@@ -121,11 +122,11 @@ def conv2d_forward(x, w, b=None, stride=1, padding=0):
     x: (N, C, H, W), w: (F, C, KH, KW), b: (F,) or None -> (N, F, OH, OW)
     """
     x, w, b, stride, _, padded = _layer_args(x, w, b, stride, padding)
-    cols = im2col(padded, w.shape[2:], stride)
-    out = cols @ w.reshape(w.shape[0], -1).T
+    cols, (n, oh, ow) = im2col(padded, w.shape[2:], stride)
+    out = (w.reshape(w.shape[0], -1) @ cols).reshape(-1, n, oh, ow)
     if b is not None:
-        out += b
-    return out.transpose(0, 3, 1, 2)
+        out += b[:, None, None, None]
+    return out.transpose(1, 0, 2, 3)
 
 
 def conv2d_fast(x, w, b=None, stride=1, padding=0):
@@ -163,19 +164,18 @@ def conv2d_backward(dout, x, w, b=None, stride=1, padding=0):
         raise ValueError(f"padding must be an int or an (h, w) pair, got {padding!r}")
     x, w, b, (sh, sw), ((top, _), (left, _)), padded = _layer_args(x, w, b, stride, padding)
     f, c, kh, kw = w.shape
-    cols = im2col(padded, (kh, kw), (sh, sw))
-    n, oh, ow, _ = cols.shape
+    cols, (n, oh, ow) = im2col(padded, (kh, kw), (sh, sw))
     dout = float_array(dout, "dout", 4)
     if dout.shape != (n, f, oh, ow):
         raise ValueError(f"dout must have the layer's output shape {(n, f, oh, ow)}, got {dout.shape}")
-    dout_rows = dout.transpose(0, 2, 3, 1).reshape(-1, f)
-    dw = (dout_rows.T @ cols.reshape(-1, c * kh * kw)).reshape(w.shape)
+    dout_rows = dout.transpose(1, 0, 2, 3).reshape(f, -1)
+    dw = (dout_rows @ cols.T).reshape(w.shape)
     db = None if b is None else dout.sum(axis=(0, 2, 3))
-    dcols = (dout_rows @ w.reshape(f, -1)).reshape(n, oh, ow, c, kh, kw).transpose(0, 3, 4, 5, 1, 2)
+    dcols = (w.reshape(f, -1).T @ dout_rows).reshape(c, kh, kw, n, oh, ow)
     dpadded = np.zeros(padded.shape, dtype=dcols.dtype)
     # Scatter each kernel offset's share back; the loop runs over KH * KW offsets, not over pixels.
     for i in range(kh):
         for j in range(kw):
-            dpadded[:, :, i:i + sh * oh:sh, j:j + sw * ow:sw] += dcols[:, :, i, j]
+            dpadded[:, :, i:i + sh * oh:sh, j:j + sw * ow:sw] += dcols[:, i, j].transpose(1, 0, 2, 3)
     dx = dpadded[:, :, top:top + x.shape[2], left:left + x.shape[3]]
     return dx, dw, db
