@@ -34,12 +34,12 @@ def pool_output_size(n, kernel_size, stride=None, padding=0, ceil_mode=False):
     padding = integer(padding, "padding", 0)
     if 2 * padding > kernel_size:
         raise ValueError(f"padding {padding} must be at most half of kernel_size {kernel_size}")
-    span = n + 2 * padding - kernel_size
-    if span < 0:
-        raise ValueError(f"kernel_size {kernel_size} does not fit in n={n} with padding {padding}")
+    span = n + 2 * padding - kernel_size  # may be < 0: in ceil mode a window may overhang the end
     size = (-(-span // stride) if ceil_mode else span // stride) + 1
     if ceil_mode and (size - 1) * stride >= n + padding:
         size -= 1
+    if size < 1:
+        raise ValueError(f"kernel_size {kernel_size} does not fit in n={n} with padding {padding}")
     return size
 
 
@@ -73,6 +73,8 @@ def receptive_field(layers):
     layers: [(kernel_size, stride), ...], first layer first. Each layer widens the field by
     (k - 1) times the product of the strides before it.
     """
+    if not isinstance(layers, (list, tuple)):
+        raise ValueError(f"layers must be a list of (kernel_size, stride) pairs, got {layers!r}")
     field, jump = 1, 1
     for index, layer in enumerate(layers):
         if not isinstance(layer, (tuple, list)) or len(layer) != 2:
