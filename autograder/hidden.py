@@ -1,0 +1,86 @@
+"""Runs the hidden suites (plain pytest files in `suites/`, one per question) against a student.
+
+The suites ask for a `student` fixture and a seeded `rng`; this module hands both to pytest through
+its stash and collects one `TestOutcome` per test. Output goes to the grader alone: nothing of a
+suite's code or traceback reaches the student, only a `WrongAnswer`'s message.
+"""
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from .expect import WrongAnswer
+
+SUITES = Path(__file__).parent / "suites"
+# pytest's plugins that grading does not use; each costs time on every one of ~100 tests.
+PLUGINS_OFF = [option for plugin in ("cacheprovider", "terminal", "logging", "warnings", "faulthandler",
+                                     "junitxml", "doctest", "pastebin", "nose", "stepwise", "lsof")
+               for option in ("-p", f"no:{plugin}")]
+STUDENT = pytest.StashKey()
+SEED = pytest.StashKey()
+
+
+@dataclass
+class TestOutcome:
+    """One hidden test's result. name: what it checks, in student terms (the test's docstring)."""
+    question: str
+    test: str
+    name: str
+    passed: bool
+    fraction: float             # of the test's points earned: 1 when passed, partial credit below
+    output: str = ""
+    diagnoses: list = field(default_factory=list)
+    grader_error: bool = False
+
+
+def suite_path(question):
+    return SUITES / f"test_{question}.py"
+
+
+def questions_with_suites():
+    return sorted(path.stem.removeprefix("test_") for path in SUITES.glob("test_*.py"))
+
+
+def rng_for(seed, test_id):
+    """A generator seeded by the assignment's secret, the student and the test: reproducible, and
+    different for every student so that no answer can be shared or hard-coded."""
+    digest = hashlib.sha256(f"{seed}\0{test_id}".encode()).digest()
+    return np.random.default_rng(int.from_bytes(digest[:16], "little"))
+
+
+class _Collector:
+    def __init__(self, student, seed):
+        self.student, self.seed, self.outcomes = student, seed, []
+
+    def pytest_configure(self, config):
+        config.stash[STUDENT] = self.student
+        config.stash[SEED] = self.seed
+
+    def pytest_runtest_makereport(self, item, call):
+        if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
+            question = Path(str(item.fspath)).stem.removeprefix("test_")
+            doc = (item.function.__doc__ or item.name).strip().splitlines()[0]
+            passed = call.excinfo is None
+            outcome = TestOutcome(question, item.name, f"{question}: {doc}", passed, float(passed))
+            if call.excinfo is not None:
+                error = call.excinfo.value
+                if isinstance(error, WrongAnswer):
+                    outcome.output, outcome.diagnoses = error.message, error.diagnoses
+                    outcome.fraction = getattr(error, "fraction", 0.0)
+                else:  # a bug in the suite or the grader, not the student's fault: a TA must look
+                    outcome.grader_error = True
+                    outcome.output = "The grader could not run this test; a TA has been told."
+                    outcome.diagnoses = [f"grader-error: {call.excinfo.exconly()}"]
+            self.outcomes.append(outcome)
+
+
+def run_suites(student, seed, questions):
+    """Run the suites of `questions` against `student`; one TestOutcome per test, in file order."""
+    collector = _Collector(student, seed)
+    paths = [str(suite_path(question)) for question in questions if suite_path(question).exists()]
+    if paths:
+        pytest.main([*paths, "-s", *PLUGINS_OFF, "-c", str(SUITES / "pytest.ini"), "--rootdir", str(SUITES)],
+                    plugins=[collector])
+    return collector.outcomes
