@@ -1,15 +1,140 @@
-"""The `cnn-grade` command line."""
+"""The `cnn-grade` command line (SPEC: demo, grade, report, export, check, generate)."""
 import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
 
 from . import __version__
+from .batch import GRADEBOOK
+from .reports import build_reports
+
+DEMO_CLASS = Path(__file__).parent / "demo" / "class"
+
+
+def _question_list(text):
+    return [question.strip() for question in text.split(",") if question.strip()]
+
+
+def _add_grading_options(parser):
+    parser.add_argument("--assignment", type=Path, help="assignment file (default: the bundled one)")
+    parser.add_argument("--questions", type=_question_list,
+                        help="comma-separated question ids to grade (default: all)")
+    parser.add_argument("--workers", type=int, default=1, help="submissions graded at a time")
+    parser.add_argument("--scheduler", help="address of a Dask scheduler to grade on")
+    parser.add_argument("--timeout", type=float, help="seconds one call of a student function may take")
+    parser.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="run student code without bubblewrap (rlimits only): trusted code only")
 
 
 def build_parser():
     parser = argparse.ArgumentParser(prog="cnn-grade", description="Grade CNN assignment notebooks.")
     parser.add_argument("--version", action="version", version=f"cnn-grade {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    grade = commands.add_parser("grade", help="grade notebooks, .py files and folders of them",
+                                description="Grade submissions: writes OUT/<student>/results.json and "
+                                            "feedback, and updates OUT/gradebook.sqlite.")
+    grade.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                       help="a notebook or .py file (one student), or a folder of them and of "
+                            "per-student folders")
+    grade.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
+    _add_grading_options(grade)
+    grade.set_defaults(run=run_grade)
+
+    report = commands.add_parser("report", help="(re)build the feedback pages and the class report",
+                                 description="Rebuild DIR/<student>/feedback.html and DIR/index.html "
+                                             "from DIR/gradebook.sqlite.")
+    report.add_argument("out", type=Path, metavar="DIR")
+    report.set_defaults(run=run_report)
+
+    export = commands.add_parser("export", help="export grades (csv, canvas)",
+                                 description="Export the latest grades of DIR's gradebook.")
+    export.add_argument("out", type=Path, metavar="DIR")
+    export.add_argument("--format", choices=("csv", "canvas"), required=True)
+    export.add_argument("--to", type=Path, help="file to write (default: DIR/grades-FORMAT.csv)")
+    export.add_argument("--assignment", type=Path, help="assignment file, for its name")
+    export.set_defaults(run=run_export)
+
+    demo = commands.add_parser("demo", help="grade the bundled sample class and write its reports",
+                               description="Grade the bundled sample class (embedded data, no setup).")
+    demo.add_argument("--out", type=Path, default=Path("demo-output"), metavar="DIR",
+                      help="output folder (default: demo-output)")
+    _add_grading_options(demo)
+    demo.set_defaults(run=run_demo)
     return parser
 
 
-def main(argv=None):
-    build_parser().parse_args(argv)
+def run_grade(args, console):
+    from .assignment import load_assignment
+    from .batch import BatchOptions, grade_batch, summary_table, with_timeout
+
+    try:
+        assignment = with_timeout(load_assignment(args.assignment), args.timeout)
+    except (OSError, ValueError) as error:
+        console.print(f"[red]cannot read the assignment: {error}[/]")
+        return 2
+    questions = args.questions or assignment.questions
+    unknown = [question for question in questions if question not in assignment.weights]
+    if unknown:
+        console.print(f"[red]unknown question(s): {', '.join(unknown)}; "
+                      f"the assignment has {', '.join(assignment.questions)}[/]")
+        return 2
+    missing = [str(path) for path in args.paths if not path.exists()]
+    if missing:
+        console.print(f"[red]no such file or folder: {', '.join(missing)}[/]")
+        return 2
+    options = BatchOptions(questions=questions, workers=args.workers, scheduler=args.scheduler,
+                           force=args.force, isolate=not args.no_sandbox)
+    graded = grade_batch(args.paths, args.out, assignment, options, console)
+    if graded:
+        console.print(summary_table(graded))
+    index = build_reports(args.out)
+    console.print(f"results: {args.out}/<student>/results.json; feedback: {args.out}/<student>/feedback.html; "
+                  f"class report: {index}; gradebook: {args.out}/gradebook.sqlite")
     return 0
+
+
+def _gradebook_or_complain(out, console):
+    if not (out / GRADEBOOK).exists():
+        console.print(f"[red]{out} has no {GRADEBOOK}: grade into it first (cnn-grade grade ... --out {out})[/]")
+        return False
+    return True
+
+
+def run_report(args, console):
+    if not _gradebook_or_complain(args.out, console):
+        return 2
+    console.print(f"class report: {build_reports(args.out)}")
+    return 0
+
+
+def run_export(args, console):
+    from .assignment import load_assignment
+    from .exports import export_canvas, export_csv
+
+    if not _gradebook_or_complain(args.out, console):
+        return 2
+    target = args.to or args.out / f"grades-{args.format}.csv"
+    if args.format == "csv":
+        export_csv(args.out, target)
+    else:
+        export_canvas(args.out, target, load_assignment(args.assignment).name)
+    console.print(f"wrote {target}")
+    return 0
+
+
+def run_demo(args, console):
+    args.paths = [DEMO_CLASS]
+    args.force = True
+    return run_grade(args, console)
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    return args.run(args, Console(stderr=True))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
