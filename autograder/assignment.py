@@ -27,6 +27,7 @@ class Assignment:
     forbidden: tuple
     exempt: frozenset
     weights: dict      # question -> {test function name: points}
+    settings: dict     # question -> its other keys (thresholds...), for the suite's `settings` fixture
     source: bytes      # the file's bytes, so a changed assignment regrades
 
     @property
@@ -59,4 +60,6 @@ def load_assignment(path=None):
         name=data.get("name", path.stem), seed=str(data.get("seed", "")), limits=limits,
         forbidden=tuple(forbidden.get("apis", ())), exempt=frozenset(forbidden.get("exempt", ())),
         weights={question: dict(table.get("tests", {})) for question, table in questions.items()},
+        settings={question: {key: value for key, value in table.items() if key not in ("tests", "title")}
+                  for question, table in questions.items()},
         source=source)

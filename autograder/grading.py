@@ -31,7 +31,8 @@ def grade_submission(submission, assignment, questions, isolate=True):
             return error_results(submission, assignment, questions, error,
                                  time.perf_counter() - start, isolated=sandbox.isolated)
         student = SandboxStudent(sandbox, load.defined, assignment.forbidden, assignment.exempt)
-        outcomes = run_suites(student, f"{assignment.seed}\0{submission.student}", questions)
+        outcomes = run_suites(student, f"{assignment.seed}\0{submission.student}", questions,
+                              assignment.settings)
         return graded_results(submission, assignment, outcomes, load, student.answers, static_forbidden,
                               time.perf_counter() - start, isolated=sandbox.isolated)
 

@@ -20,6 +20,7 @@ PLUGINS_OFF = [option for plugin in ("cacheprovider", "terminal", "logging", "wa
                for option in ("-p", f"no:{plugin}")]
 STUDENT = pytest.StashKey()
 SEED = pytest.StashKey()
+SETTINGS = pytest.StashKey()
 
 
 @dataclass
@@ -51,16 +52,17 @@ def rng_for(seed, test_id):
 
 
 class _Collector:
-    def __init__(self, student, seed):
-        self.student, self.seed, self.outcomes = student, seed, []
+    def __init__(self, student, seed, settings):
+        self.student, self.seed, self.settings, self.outcomes = student, seed, settings, []
 
     def pytest_configure(self, config):
         config.stash[STUDENT] = self.student
         config.stash[SEED] = self.seed
+        config.stash[SETTINGS] = self.settings
 
     def pytest_runtest_makereport(self, item, call):
         if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
-            question = Path(str(item.fspath)).stem.removeprefix("test_")
+            question = question_of(item.fspath)
             doc = (item.function.__doc__ or item.name).strip().splitlines()[0]
             passed = call.excinfo is None
             outcome = TestOutcome(question, item.name, f"{question}: {doc}", passed, float(passed))
@@ -76,9 +78,14 @@ class _Collector:
             self.outcomes.append(outcome)
 
 
-def run_suites(student, seed, questions):
-    """Run the suites of `questions` against `student`; one TestOutcome per test, in file order."""
-    collector = _Collector(student, seed)
+def question_of(path):
+    return Path(str(path)).stem.removeprefix("test_")
+
+
+def run_suites(student, seed, questions, settings):
+    """Run the suites of `questions` against `student`; one TestOutcome per test, in file order.
+    settings: {question: {name: value}} from the assignment file, for the suites' thresholds."""
+    collector = _Collector(student, seed, settings)
     paths = [str(suite_path(question)) for question in questions if suite_path(question).exists()]
     if paths:
         pytest.main([*paths, "-s", *PLUGINS_OFF, "-c", str(SUITES / "pytest.ini"), "--rootdir", str(SUITES)],

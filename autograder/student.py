@@ -65,7 +65,10 @@ class LocalStudent(Student):
 
     def timing(self, function, *args, matmul, **kwargs):
         target = self.namespace.get(function)
-        return time_against_matmul(target, args, kwargs, matmul, 3) if callable(target) else None
+        try:
+            return time_against_matmul(target, args, kwargs, matmul, 3)
+        except Exception:  # missing or failing: the speed check reports it, as in the sandbox
+            return None
 
 
 def changed_arguments(sent, after):

@@ -37,7 +37,7 @@ def _suite_tests(question):
 
 def _run(namespace, seed=SEEDS[0]):
     student = LocalStudent(namespace)
-    return run_suites(student, seed, QUESTIONS), student
+    return run_suites(student, seed, QUESTIONS, load_assignment().settings), student
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """Fixtures of the hidden suites: the student under test and a seeded random generator."""
 import pytest
 
-from autograder.hidden import SEED, STUDENT, rng_for
+from autograder.hidden import SEED, SETTINGS, STUDENT, question_of, rng_for
 
 
 @pytest.fixture
@@ -14,3 +14,9 @@ def student(request):
 def rng(request):
     """Inputs are random but reproducible: seeded by the assignment, the student and the test."""
     return rng_for(request.config.stash[SEED], request.node.nodeid)
+
+
+@pytest.fixture
+def settings(request):
+    """This question's settings from the assignment file (thresholds and the like)."""
+    return request.config.stash[SETTINGS].get(question_of(request.node.fspath), {})
