@@ -44,6 +44,27 @@ class Answer:
         return f"{self.function}({', '.join(parts)})"
 
 
+@dataclass
+class ModelRun:
+    """What training and evaluating the student's cnn_model gave, all as plain data.
+
+    failure / message: as for an Answer; seconds: train_model's wall-clock time; state: the trained
+    model's state_dict as {name: array}; statistics: the names in it that are batch-norm running
+    statistics, not parameters; devices: where its parameters ended up; labels: its predictions
+    for the held-out images; first_outputs: its raw outputs for the first batch of them.
+    """
+    device: str
+    failure: str | None = None
+    message: str = ""
+    output: str = ""
+    seconds: float = 0.0
+    state: dict = field(default_factory=dict)
+    statistics: list = field(default_factory=list)
+    devices: list = field(default_factory=list)
+    labels: object = None
+    first_outputs: object = None
+
+
 def _describe(value):
     shape = getattr(value, "shape", None)
     if shape is not None:

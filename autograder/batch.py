@@ -16,7 +16,7 @@ from rich.table import Table
 
 from . import __version__
 from .gradebook import Gradebook
-from .grading import grade_one
+from .grading import MODEL_QUESTION, Environment, grade_one, load_dataset
 from .results import write_results
 from .sandbox import BWRAP_MISSING, bubblewrap
 from .submission import find_submissions, output_folder_name
@@ -30,7 +30,7 @@ class BatchOptions:
     workers: int = 1
     scheduler: str | None = None
     force: bool = False
-    isolate: bool = True
+    environment: Environment = Environment()
 
 
 def assignment_key(assignment, questions):
@@ -49,7 +49,7 @@ def grade_batch(paths, out_dir, assignment, options, console=None):
     console = console or Console(stderr=True)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    if options.isolate and bubblewrap() is None:
+    if options.environment.isolate and bubblewrap() is None:
         console.print(f"[bold red]WARNING: {BWRAP_MISSING}[/]")
     key = assignment_key(assignment, options.questions)
     submissions = find_submissions(paths)
@@ -62,6 +62,9 @@ def grade_batch(paths, out_dir, assignment, options, console=None):
             console.print(f"{len(submissions) - len(todo)} unchanged submission(s) already graded "
                           "(--force regrades them)")
         jobs = [(s.student, [str(p) for p in s.paths]) for s in todo]
+        if MODEL_QUESTION in options.questions and jobs:
+            # Loaded here once: forked workers inherit it, and a bad --data-dir fails before grading.
+            load_dataset(options.environment.data_dir)
         progress = Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                             TextColumn("{task.description}"), console=console, auto_refresh=False)
         with progress:
@@ -78,7 +81,7 @@ def grade_batch(paths, out_dir, assignment, options, console=None):
 
 def _run(jobs, assignment, options):
     """Yield (student, results) as each job finishes, in this process, a pool or on Dask."""
-    arguments = [(student, paths, assignment, options.questions, options.isolate) for student, paths in jobs]
+    arguments = [(student, paths, assignment, options.questions, options.environment) for student, paths in jobs]
     if options.scheduler:
         from distributed import Client, as_completed as dask_completed
 

@@ -7,6 +7,7 @@ from rich.console import Console
 
 from . import __version__
 from .batch import GRADEBOOK
+from .grading import MODEL_QUESTION, Environment
 from .reports import build_reports
 
 DEMO_CLASS = Path(__file__).parent / "demo" / "class"
@@ -22,6 +23,10 @@ def _add_grading_options(parser):
                         help="comma-separated question ids to grade (default: all)")
     parser.add_argument("--workers", type=int, default=1, help="submissions graded at a time")
     parser.add_argument("--scheduler", help="address of a Dask scheduler to grade on")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
+                        help="where cnn_model trains (auto: cuda when torch sees a GPU)")
+    parser.add_argument("--data-dir", type=Path, help="MNIST IDX files or CIFAR-10 python batches for "
+                        "cnn_model (default: scikit-learn's 8x8 digits)")
     parser.add_argument("--timeout", type=float, help="seconds one call of a student function may take")
     parser.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
     parser.add_argument("--no-sandbox", action="store_true",
@@ -63,7 +68,70 @@ def build_parser():
                       help="output folder (default: demo-output)")
     _add_grading_options(demo)
     demo.set_defaults(run=run_demo)
+
+    check = commands.add_parser("check", help="the student's self-check: public tests only, fast",
+                                description="Run a notebook's cells (in this process: your own code "
+                                            "on your own machine), then the public checks of every "
+                                            "question it defines. Exit code 0 when all pass. Passing "
+                                            "them does not mean full marks: the grader runs many more "
+                                            "hidden tests.")
+    check.add_argument("notebook", type=Path, metavar="NOTEBOOK", help="a notebook (.ipynb)")
+    check.set_defaults(run=run_check)
+
+    generate = commands.add_parser("generate", help="build exercises/ from solutions/ (and the "
+                                   "nbgrader / otter / Gradescope forms)",
+                                   description="Write the student notebooks (exercises/) from the "
+                                               "instructor's (solutions/): solution regions become "
+                                               "raise NotImplementedError(...), outputs are cleared.")
+    generate.add_argument("--solutions", type=Path, default=None, metavar="DIR",
+                          help="the instructor's notebooks (default: the project's solutions/)")
+    generate.add_argument("--exercises", type=Path, default=None, metavar="DIR",
+                          help="where the student notebooks go (default: the project's exercises/)")
+    generate.add_argument("--check", action="store_true",
+                          help="write nothing; exit 1 when exercises/ is missing or stale")
+    generate.add_argument("--dist", type=Path, metavar="DIR",
+                          help="also write DIR/nbgrader (a course), DIR/otter (master notebooks) and "
+                               "DIR/gradescope/<assignment>.zip")
+    generate.add_argument("--assignment", type=Path, help="assignment file (default: the bundled one)")
+    generate.set_defaults(run=run_generate)
     return parser
+
+
+def run_check(args, console):
+    from .check import check_notebook
+
+    if not args.notebook.is_file():
+        console.print(f"[red]no such notebook: {args.notebook}[/]")
+        return 2
+    return check_notebook(args.notebook)
+
+
+def run_generate(args, console):
+    from .generate import EXERCISES, SOLUTIONS, generate_exercises, stale_exercises, write_dist
+
+    solutions, exercises = args.solutions or SOLUTIONS, args.exercises or EXERCISES
+    try:
+        if args.check:
+            if args.dist:
+                console.print("[red]--check writes nothing: leave out --dist[/]")
+                return 2
+            problems = stale_exercises(solutions, exercises)
+            for path, why in problems:
+                console.print(f"[red]{path}: {why}[/]")
+            if problems:
+                console.print(f"exercises are out of date: run `cnn-grade generate` and commit {exercises}")
+                return 1
+            console.print(f"{exercises} is up to date with {solutions}")
+            return 0
+        for path in generate_exercises(solutions, exercises):
+            console.print(f"wrote {path}")
+        if args.dist:
+            for form, path in write_dist(solutions, args.dist, args.assignment).items():
+                console.print(f"wrote {form}: {path}")
+    except (OSError, ValueError) as error:   # no solutions, an unclosed solution region...
+        console.print(f"[red]{error}[/]")
+        return 2
+    return 0
 
 
 def run_grade(args, console):
@@ -85,15 +153,30 @@ def run_grade(args, console):
     if missing:
         console.print(f"[red]no such file or folder: {', '.join(missing)}[/]")
         return 2
+    environment = Environment(isolate=not args.no_sandbox, device=_device(args.device, questions),
+                              data_dir=str(args.data_dir) if args.data_dir else None)
     options = BatchOptions(questions=questions, workers=args.workers, scheduler=args.scheduler,
-                           force=args.force, isolate=not args.no_sandbox)
-    graded = grade_batch(args.paths, args.out, assignment, options, console)
+                           force=args.force, environment=environment)
+    try:
+        graded = grade_batch(args.paths, args.out, assignment, options, console)
+    except (OSError, ValueError) as error:  # a bad --data-dir, an unwritable --out
+        console.print(f"[red]{error}[/]")
+        return 2
     if graded:
         console.print(summary_table(graded))
     index = build_reports(args.out)
     console.print(f"results: {args.out}/<student>/results.json; feedback: {args.out}/<student>/feedback.html; "
                   f"class report: {index}; gradebook: {args.out}/gradebook.sqlite")
     return 0
+
+
+def _device(choice, questions):
+    """auto means cuda when torch sees a GPU; torch is imported only when the model is graded."""
+    if choice != "auto" or MODEL_QUESTION not in questions:
+        return "cpu" if choice == "auto" else choice
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
 
 
 def _gradebook_or_complain(out, console):

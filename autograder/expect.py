@@ -7,7 +7,7 @@ import numpy as np
 
 from .answer import CRASHED, MISSING, RAISED, TIMEOUT, UNLOADABLE, UNREADABLE
 from .tolerance import mismatches
-from .variants import diagnose, explain
+from .variants import is_integer, diagnose, explain
 
 
 class WrongAnswer(AssertionError):
@@ -69,10 +69,10 @@ def expect_close(answer, expected, names=None):
 def expect_int(answer, expected):
     """Pass when the answer is the integer `expected` (a Python int or a NumPy integer scalar)."""
     value = returned(answer)
-    if _is_integer(value) and int(value) == expected:
+    if is_integer(value) and int(value) == expected:
         return
     problem = (f"Your function returned {value!r}, a {type(value).__name__}: sizes and counts are ints."
-               if not _is_integer(value) else f"Your function returned {int(value)}, which is not right.")
+               if not is_integer(value) else f"Your function returned {int(value)}, which is not right.")
     fail(answer, problem, _diagnoses(answer, value, expected))
 
 
@@ -136,23 +136,18 @@ def _diagnoses(answer, value, expected):
             found.append("wrong-type")
         elif not np.all(np.isfinite(value)):
             found.append("nan-output")
-    elif _is_integer(expected) and not _is_integer(value):
+    elif is_integer(expected) and not is_integer(value):
         found.append("no-floor" if isinstance(value, float) else "wrong-type")
     elif isinstance(expected, np.ndarray) or (isinstance(expected, tuple) and not isinstance(value, (tuple, list))):
         found.append("wrong-type")
     return found
 
 
-def _is_integer(value):
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)) or (
-        isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu")
-
-
 def _plain(value):
     """Lists and tuples compared alike, NumPy integer scalars as ints."""
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
-    if _is_integer(value):
+    if is_integer(value):
         return int(value)
     return value
 
@@ -177,3 +172,14 @@ def expect_fast(timing, full_ratio, zero_ratio):
     raise PartialCredit(fraction, f"{measured} A vectorized im2col takes under {full_ratio} times as "
                         "long: build all windows at once (stride tricks) and use one matrix product, "
                         "with no Python loop over output pixels.", ["too-slow"])
+
+
+def trained(run):
+    """The ModelRun, or a WrongAnswer when building, training or predicting failed."""
+    if run.failure is None:
+        return run
+    diagnosis, problem = _FAILURES[run.failure]
+    lines = [problem.format(message=run.message, function=run.message)]
+    if run.output:
+        lines.append(f"Your code printed:\n{run.output}")
+    raise WrongAnswer("\n".join(lines), [diagnosis])

@@ -1,11 +1,13 @@
 """Runs the hidden suites (plain pytest files in `suites/`, one per question) against a student.
 
-The suites ask for a `student` fixture and a seeded `rng`; this module hands both to pytest through
+The suites ask for fixtures (`student`, a seeded `rng`, the question's `settings`, the model
+question's `dataset` and `device`); this module hands them to pytest in one `SuiteContext` through
 its stash and collects one `TestOutcome` per test. Output goes to the grader alone: nothing of a
 suite's code or traceback reaches the student, only a `WrongAnswer`'s message.
 """
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +20,23 @@ SUITES = Path(__file__).parent / "suites"
 PLUGINS_OFF = [option for plugin in ("cacheprovider", "terminal", "logging", "warnings", "faulthandler",
                                      "junitxml", "doctest", "pastebin", "nose", "stepwise", "lsof")
                for option in ("-p", f"no:{plugin}")]
-STUDENT = pytest.StashKey()
-SEED = pytest.StashKey()
-SETTINGS = pytest.StashKey()
+CONTEXT = pytest.StashKey()
+
+
+@dataclass
+class SuiteContext:
+    """What the suites' fixtures hand out. seed: the assignment's secret and the student id;
+    settings: {question: {name: value}} from the assignment file; load_dataset: called once, and
+    only by the model question, to get the held-out split that stays in this process."""
+    student: object
+    seed: str
+    settings: dict
+    load_dataset: object = None
+    device: str = "cpu"
+
+    @cached_property
+    def dataset(self):
+        return self.load_dataset()
 
 
 @dataclass
@@ -52,20 +68,19 @@ def rng_for(seed, test_id):
 
 
 class _Collector:
-    def __init__(self, student, seed, settings):
-        self.student, self.seed, self.settings, self.outcomes = student, seed, settings, []
+    def __init__(self, context):
+        self.context, self.outcomes = context, []
 
     def pytest_configure(self, config):
-        config.stash[STUDENT] = self.student
-        config.stash[SEED] = self.seed
-        config.stash[SETTINGS] = self.settings
+        config.stash[CONTEXT] = self.context
 
     def pytest_runtest_makereport(self, item, call):
         if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
             question = question_of(item.fspath)
             doc = (item.function.__doc__ or item.name).strip().splitlines()[0]
             passed = call.excinfo is None
-            outcome = TestOutcome(question, item.name, f"{question}: {doc}", passed, float(passed))
+            outcome = TestOutcome(question, item.name, f"{question}: {doc}", passed, float(passed),
+                                  output=dict(item.user_properties).get("output", ""))
             if call.excinfo is not None:
                 error = call.excinfo.value
                 if isinstance(error, WrongAnswer):
@@ -82,10 +97,9 @@ def question_of(path):
     return Path(str(path)).stem.removeprefix("test_")
 
 
-def run_suites(student, seed, questions, settings):
-    """Run the suites of `questions` against `student`; one TestOutcome per test, in file order.
-    settings: {question: {name: value}} from the assignment file, for the suites' thresholds."""
-    collector = _Collector(student, seed, settings)
+def run_suites(context, questions):
+    """Run the suites of `questions` in a SuiteContext; one TestOutcome per test, in file order."""
+    collector = _Collector(context)
     paths = [str(suite_path(question)) for question in questions if suite_path(question).exists()]
     if paths:
         pytest.main([*paths, "-s", *PLUGINS_OFF, "-c", str(SUITES / "pytest.ini"), "--rootdir", str(SUITES)],

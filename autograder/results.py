@@ -60,13 +60,13 @@ def graded_results(submission, assignment, outcomes, load, answers, static_forbi
             flags.append(f"forbidden-api:{outcome.question}")
         if outcome.grader_error:
             flags.append(f"grader-error:{outcome.question}")
+        if "timeout" in outcome.diagnoses:
+            flags.append("timeout")
         tests.append({"name": outcome.name, "score": round(score, 4), "max_score": points,
                       "status": "passed" if score == points else "failed", "visibility": "visible",
                       "output": output, "extra_data": {"question": outcome.question, "diagnoses": diagnoses}})
     for answer in answers:
-        if answer.failure == "timeout":
-            flags.append("timeout")
-        elif answer.failure == "crashed":
+        if answer.failure == "crashed":
             flags.append(f"crash:{answer.function}")
         if any("monitor" in api for api in answer.forbidden):
             flags.append("sandbox-violation")

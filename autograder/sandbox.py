@@ -40,6 +40,14 @@ class SandboxCrash(Exception):
     pass
 
 
+class SandboxFailure(Exception):
+    """Why a model request gave no value: kind is one of answer.py's failure constants."""
+
+    def __init__(self, kind, message, output=""):
+        super().__init__(message)
+        self.kind, self.message, self.output = kind, message, output
+
+
 @dataclass
 class LoadReport:
     """What running the notebook's cells gave: per cell {label, error, output, notes}."""
@@ -78,7 +86,13 @@ def sandbox_uid():
     return 200_000 + os.getpid() if os.geteuid() == 0 else None
 
 
-def bwrap_command(bwrap, extra_binds=()):
+def gpu_devices():
+    """The NVIDIA device files a CUDA program needs (none on a machine without the driver)."""
+    return sorted(str(path) for path in Path("/dev").glob("nvidia*") if not path.is_dir()) + \
+        sorted(str(path) for path in Path("/dev").glob("nvidia-caps/*"))
+
+
+def bwrap_command(bwrap, gpu=False):
     """bwrap's arguments: system and Python read-only, a private /tmp, everything else absent.
 
     As root, bwrap makes the namespaces with its own privileges and the worker then drops to an
@@ -97,7 +111,11 @@ def bwrap_command(bwrap, extra_binds=()):
             command += ["--ro-bind", top, top]
     for path in ("/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf"):
         command += ["--ro-bind-try", path, path]
-    for tree in dict.fromkeys((sys.base_prefix, sys.prefix, *extra_binds)):
+    for device in gpu_devices() if gpu else ():
+        command += ["--dev-bind", device, device]
+    if gpu:  # the driver reports devices and memory through /sys and /proc/driver
+        command += ["--ro-bind-try", "/sys", "/sys"]
+    for tree in dict.fromkeys((sys.base_prefix, sys.prefix)):
         # Folders above a bound tree are made traversable: /root itself is private.
         for parent in reversed(Path(tree).parents[:-1]):
             command += ["--perms", "0755", "--dir", str(parent)]
@@ -107,11 +125,13 @@ def bwrap_command(bwrap, extra_binds=()):
     return command + ["--ro-bind", str(WORKER), WORKER_INSIDE, "--chdir", "/tmp"]
 
 
-def _set_limits(limits):
-    """rlimits for the sandboxed process and all it starts (run in the child before exec)."""
+def _set_limits(limits, gpu):
+    """rlimits for the sandboxed process and all it starts (run in the child before exec). CUDA
+    reserves far more address space than it uses, so with a GPU memory is not capped this way."""
     def apply():
         megabyte = 1 << 20
-        for kind, value in ((resource.RLIMIT_AS, limits.memory_mb * megabyte),
+        memory = resource.RLIM_INFINITY if gpu else limits.memory_mb * megabyte
+        for kind, value in ((resource.RLIMIT_AS, memory),
                             (resource.RLIMIT_CPU, limits.cpu_seconds),
                             (resource.RLIMIT_NPROC, limits.processes),
                             (resource.RLIMIT_FSIZE, limits.file_mb * megabyte),
@@ -126,16 +146,20 @@ class Sandbox:
     cells: [{"label", "filename", "source"}], the notebook's code already in plain Python.
     """
 
-    def __init__(self, cells, limits, isolate=True, extra_binds=()):
-        self.cells, self.limits, self.extra_binds = cells, limits, tuple(extra_binds)
+    def __init__(self, cells, limits, isolate=True, gpu=False):
+        self.cells, self.limits, self.gpu = cells, limits, gpu
         self.bwrap = bubblewrap() if isolate else None
         self.process = None
         self.broken = None       # why a reload failed: later calls fail fast instead of retrying
-        self.restarts = 0
+        self.loads = 0
 
     @property
     def isolated(self):
         return self.bwrap is not None
+
+    @property
+    def restarts(self):
+        return max(self.loads - 1, 0)
 
     # -- process life ----------------------------------------------------------------------------
 
@@ -148,7 +172,7 @@ class Sandbox:
                **{name: "1" for name in THREAD_VARIABLES}}
         python = [sys.executable, "-I", "-X", "faulthandler"]
         if self.bwrap:
-            command = bwrap_command(self.bwrap, self.extra_binds) + python + [WORKER_INSIDE]
+            command = bwrap_command(self.bwrap, self.gpu) + python + [WORKER_INSIDE]
             command += [str(reply_write), str(sandbox_uid() or "")]
             cwd = None
         else:
@@ -158,7 +182,7 @@ class Sandbox:
         self.process = subprocess.Popen(
             command, stdin=request_read, stdout=self.log, stderr=self.log,
             pass_fds=(reply_write,), env=env, cwd=cwd, start_new_session=True,
-            preexec_fn=_set_limits(self.limits))
+            preexec_fn=_set_limits(self.limits, self.gpu))
         os.close(request_read)
         os.close(reply_write)
         os.set_blocking(self.request_fd, False)
@@ -252,6 +276,7 @@ class Sandbox:
         """Start the process and run the cells; the LoadReport says what each cell did."""
         self.kill()
         self._spawn()
+        self.loads += 1
         request = {"op": "load", "cells": self.cells, "output_limit": self.limits.output_kb * 1024}
         try:
             reply, _ = self._exchange(request, [], self.limits.load_seconds)
@@ -264,7 +289,6 @@ class Sandbox:
     def _ready(self):
         """Reload after a crash or time-out; a failed reload is remembered, not retried."""
         if self.process is None and self.broken is None:
-            self.restarts += 1
             report = self.load()
             self.broken = report.failure
         return self.broken is None
@@ -317,3 +341,34 @@ class Sandbox:
         except (SandboxTimeout, SandboxCrash):
             return None
         return None if "failure" in reply else reply
+
+    def _ask(self, request, blobs, seconds, field):
+        """A model-question request: (the reply's `field` unpacked, printed output) or raises
+        SandboxFailure with the reason in the student's terms."""
+        if not self._ready():
+            raise SandboxFailure(UNLOADABLE, f"your notebook could not be loaded: {self.broken}")
+        try:
+            reply, reply_blobs = self._exchange(request, blobs, seconds)
+        except SandboxTimeout:
+            raise SandboxFailure(TIMEOUT, f"{seconds:g} s") from None
+        except SandboxCrash as crash:
+            raise SandboxFailure(CRASHED, str(crash)) from None
+        if "failure" in reply:
+            raise SandboxFailure(RAISED, reply["failure"], reply.get("output", ""))
+        try:
+            return unpack(reply[field], reply_blobs), reply.get("output", "")
+        except (Unreadable, ValueError, KeyError, IndexError, TypeError) as error:
+            raise SandboxFailure(UNREADABLE, f"a value the grader cannot read ({error})") from None
+
+    def train(self, x_train, y_train, input_shape, num_classes, device, seed, seconds):
+        """Build and train the student's model in the sandbox; the report of train_model_of."""
+        blobs = []
+        request = {"op": "train", "data": pack([x_train, y_train], blobs), "input_shape": list(input_shape),
+                   "num_classes": int(num_classes), "device": device, "seed": seed}
+        return self._ask(request, blobs, seconds, "report")
+
+    def predict(self, images, seconds, batch_size=512):
+        """Labels of `images` by the trained model, and its first batch's raw outputs."""
+        blobs = []
+        request = {"op": "predict", "images": pack(images, blobs), "batch_size": batch_size}
+        return self._ask(request, blobs, seconds, "result")

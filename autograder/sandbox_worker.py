@@ -9,7 +9,10 @@ of one JSON header and NumPy `.npy` blobs (never a pickle):
   the next; reply with each cell's error and output and the names the cells defined;
 - `call`: call one of the student's functions on the given arguments, watching for forbidden
   APIs and mutated inputs; reply with the value as plain data, or why there is none;
-- `time`: time a call against a matrix product of a given size, in this same process.
+- `time`: time a call against a matrix product of a given size, in this same process;
+- `train`, then `predict`: the cnn_model question (torch is imported for it alone): seed, build
+  and train the student's model, reply with its state as plain arrays; then predict held-out
+  images in eval mode. The labels of those images never enter this process.
 
 The grader imports this module too, for the frame and value encodings, so both sides share one.
 """
@@ -172,6 +175,7 @@ class Worker:
         self.namespace = {"__name__": "__main__", "__builtins__": builtins}
         self.output_limit = 32_768
         self.monitor = ForbiddenMonitor()
+        self.model = None
 
     def capture(self):
         sys.stdout = sys.stderr = BoundedText(self.output_limit)
@@ -241,6 +245,79 @@ class Worker:
             return {"failure": student_traceback(error)}, []
         finally:
             self.release(captured)
+
+
+    def train(self, request, blobs):
+        captured = self.capture()
+        try:
+            self.model, report = train_model_of(self.namespace, *unpack(request["data"], blobs),
+                                                request["input_shape"], request["num_classes"],
+                                                request["device"], request["seed"])
+        except BaseException as error:
+            return {"failure": student_traceback(error), "output": self.release(captured)}, []
+        reply_blobs = []
+        packed = pack(report, reply_blobs)
+        return {"report": packed, "output": self.release(captured)}, reply_blobs
+
+    def predict(self, request, blobs):
+        captured = self.capture()
+        try:
+            result = predict_with(self.model, unpack(request["images"], blobs), request["batch_size"])
+        except BaseException as error:
+            return {"failure": student_traceback(error), "output": self.release(captured)}, []
+        reply_blobs = []
+        packed = pack(result, reply_blobs)
+        return {"result": packed, "output": self.release(captured)}, reply_blobs
+
+
+def train_model_of(namespace, x_train, y_train, input_shape, num_classes, device, seed):
+    """Seed everything, then `build_model` and `train_model` from the student's namespace.
+
+    -> (model, report): report holds the training seconds, the devices of the parameters, and the
+    state as {name: array} through nn.Module's own state_dict, which a subclass cannot override,
+    with the names of batch-norm running statistics (not parameters) listed apart.
+    """
+    import random
+
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    model = namespace["build_model"](tuple(input_shape), num_classes)
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"build_model returned a {type(model).__name__}, not a torch.nn.Module")
+    start = time.perf_counter()
+    trained = namespace["train_model"](model, torch.from_numpy(x_train), torch.from_numpy(y_train),
+                                       torch.device(device))
+    seconds = time.perf_counter() - start
+    if not isinstance(trained, torch.nn.Module):
+        raise TypeError(f"train_model returned a {type(trained).__name__}: return the trained model")
+    statistics = [f"{prefix}.{name}".lstrip(".") for prefix, module in torch.nn.Module.named_modules(trained)
+                  if isinstance(module, torch.nn.modules.batchnorm._BatchNorm)
+                  for name in ("running_mean", "running_var", "num_batches_tracked")]
+    state = {name: tensor.detach().cpu().numpy()
+             for name, tensor in torch.nn.Module.state_dict(trained).items()}
+    devices = sorted({str(p.device) for p in torch.nn.Module.parameters(trained)})
+    return trained, {"seconds": seconds, "state": state, "statistics": statistics, "devices": devices}
+
+
+def predict_with(model, images, batch_size):
+    """Labels and the first batch's raw outputs for images (N, C, H, W), the model in eval mode
+    (set through nn.Module itself) and on the device of its parameters."""
+    import torch
+
+    torch.nn.Module.train(model, False)
+    device = next(torch.nn.Module.parameters(model)).device
+    labels, first = [], None
+    with torch.no_grad():
+        for start in range(0, len(images), batch_size):
+            outputs = model(torch.from_numpy(images[start:start + batch_size]).to(device))
+            if not isinstance(outputs, torch.Tensor):
+                raise TypeError(f"the model returned a {type(outputs).__name__}, not a tensor")
+            first = outputs.float().cpu().numpy() if first is None else first
+            labels.append(outputs.argmax(dim=1).cpu().numpy())
+    return {"labels": np.concatenate(labels).astype(np.int64), "first_outputs": first}
 
 
 def time_against_matmul(function, args, kwargs, matmul, repeats):
@@ -344,7 +421,8 @@ def serve(reply_fd):
     os.dup2(os.open(os.devnull, os.O_RDONLY), REQUEST_FD)
     sys.stdin = io.StringIO()
     worker = Worker()
-    operations = {"load": worker.load, "call": worker.call, "time": worker.time}
+    operations = {"load": worker.load, "call": worker.call, "time": worker.time,
+                  "train": worker.train, "predict": worker.predict}
 
     def read_exact(size):
         data = b""

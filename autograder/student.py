@@ -8,8 +8,9 @@ import traceback
 
 import numpy as np
 
-from .answer import MISSING, RAISED, Answer
-from .sandbox_worker import time_against_matmul
+from .answer import MISSING, RAISED, Answer, ModelRun
+from .sandbox import SandboxFailure
+from .sandbox_worker import predict_with, student_traceback, time_against_matmul, train_model_of
 
 
 class Student:
@@ -34,6 +35,26 @@ class Student:
         """Seconds of the call and of a matrix product of `matmul=(m, k, n)`, best of three, or
         None when the function cannot be timed (missing, crashing)."""
         raise NotImplementedError
+
+    def run_model(self, dataset, device, seed, seconds):
+        """Build and train the cnn_model on dataset's training split within `seconds`, then predict
+        its held-out images: a ModelRun. The held-out labels stay with the caller."""
+        raise NotImplementedError
+
+
+MODEL_FUNCTIONS = ("build_model", "train_model")
+
+
+def _missing_model(device, defined):
+    """A ModelRun saying which of build_model / train_model is missing, or None when both exist."""
+    missing = [name for name in MODEL_FUNCTIONS if name not in defined]
+    return ModelRun(device, failure=MISSING, message=" and ".join(missing)) if missing else None
+
+
+def _model_run(device, report, result, output=""):
+    return ModelRun(device, output=output, seconds=report["seconds"], state=report["state"],
+                    statistics=report["statistics"], devices=report["devices"], labels=result["labels"],
+                    first_outputs=result["first_outputs"])
 
 
 class LocalStudent(Student):
@@ -70,6 +91,21 @@ class LocalStudent(Student):
         except Exception:  # missing or failing: the speed check reports it, as in the sandbox
             return None
 
+    def run_model(self, dataset, device, seed, seconds):
+        missing = _missing_model(device, [name for name in MODEL_FUNCTIONS if callable(self.namespace.get(name))])
+        if missing:
+            return missing
+        try:
+            model, report = train_model_of(self.namespace, dataset.x_train, dataset.y_train,
+                                           dataset.x_train.shape[1:], num_classes(dataset), device, seed)
+            return _model_run(device, report, predict_with(model, dataset.x_test, 512))
+        except Exception as error:
+            return ModelRun(device, failure=RAISED, message=student_traceback(error))
+
+
+def num_classes(dataset):
+    return int(dataset.y_train.max()) + 1
+
 
 def changed_arguments(sent, after):
     """Names of the array arguments that differ between two (args, kwargs) pairs."""
@@ -82,11 +118,13 @@ def changed_arguments(sent, after):
 
 class SandboxStudent(Student):
     """Calls into a submission's sandbox. Calls of from-scratch questions are watched for the
-    forbidden APIs; `defined` (from loading) answers a missing function without a round trip."""
+    forbidden APIs; `defined` (from loading) answers a missing function without a round trip.
+    The model question runs in a sandbox of its own (model_sandbox), the only one that imports
+    torch, with the memory and time that training needs."""
 
-    def __init__(self, sandbox, defined, forbidden, exempt):
+    def __init__(self, sandbox, defined, forbidden, exempt, model_sandbox=None):
         super().__init__()
-        self.sandbox, self.defined = sandbox, set(defined)
+        self.sandbox, self.defined, self.model_sandbox = sandbox, set(defined), model_sandbox
         self.forbidden, self.exempt = tuple(forbidden), frozenset(exempt)
 
     def call(self, function, args, kwargs):
@@ -99,3 +137,17 @@ class SandboxStudent(Student):
         if function not in self.defined:
             return None
         return self.sandbox.time_call(function, args, kwargs, matmul)
+
+    def run_model(self, dataset, device, seed, seconds):
+        # Past the budget training fails its time test; far past it, the sandbox is killed.
+        deadline = 1.5 * seconds + 15
+        missing = _missing_model(device, self.defined)
+        if missing:
+            return missing
+        try:
+            report, output = self.model_sandbox.train(dataset.x_train, dataset.y_train, dataset.x_train.shape[1:],
+                                                      num_classes(dataset), device, seed, deadline)
+            result, more = self.model_sandbox.predict(dataset.x_test, deadline)
+        except SandboxFailure as failure:
+            return ModelRun(device, failure=failure.kind, message=failure.message, output=failure.output)
+        return _model_run(device, report, result, output + more)

@@ -592,10 +592,14 @@ EXPLANATIONS = {
                       "model must return raw logits.",
     "ignores-device": "The device argument was ignored: move the model and each batch to `device` "
                       "(model.to(device), x.to(device)).",
+    "too-slow": "The code is correct but too slow: replace Python loops over pixels or samples with "
+                "whole-array NumPy (or torch) operations.",
+    "over-budget": "The model is larger than the question allows: fewer filters, fewer layers, or global "
+                   "average pooling before the classifier keep it small and still accurate.",
 }
 
 
-def _is_integer(value):
+def is_integer(value):
     return (isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))) or (
         isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu")
 
@@ -613,7 +617,7 @@ def _matches(value, wrong):
         return value is None
     if isinstance(wrong, float):
         return isinstance(value, (float, np.floating)) and math.isclose(value, wrong, rel_tol=1e-6)
-    return _is_integer(value) and int(value) == wrong
+    return is_integer(value) and int(value) == wrong
 
 
 def diagnose(function, args, kwargs, value):

@@ -11,7 +11,7 @@ import pytest
 
 import cnn_ref
 from autograder.assignment import load_assignment
-from autograder.hidden import questions_with_suites, run_suites, suite_path
+from autograder.hidden import SuiteContext, questions_with_suites, run_suites, suite_path
 from autograder.student import LocalStudent
 
 QUESTIONS = [
@@ -37,7 +37,7 @@ def _suite_tests(question):
 
 def _run(namespace, seed=SEEDS[0]):
     student = LocalStudent(namespace)
-    return run_suites(student, seed, QUESTIONS, load_assignment().settings), student
+    return run_suites(SuiteContext(student, seed, load_assignment().settings), QUESTIONS), student
 
 
 @pytest.fixture(scope="module")
