@@ -51,6 +51,8 @@ def returned(answer):
     if answer.failure is None:
         return answer.value
     diagnosis, problem = _FAILURES[answer.failure]
+    if "NotImplementedError" in answer.exception:
+        diagnosis = "not-implemented"
     fail(answer, problem.format(message=answer.message, function=answer.function),
          [] if diagnosis == "missing" else [diagnosis])
 

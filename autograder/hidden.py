@@ -18,7 +18,8 @@ from .expect import WrongAnswer
 SUITES = Path(__file__).parent / "suites"
 # pytest's plugins that grading does not use; each costs time on every one of ~100 tests.
 PLUGINS_OFF = [option for plugin in ("cacheprovider", "terminal", "logging", "warnings", "faulthandler",
-                                     "junitxml", "doctest", "pastebin", "nose", "stepwise", "lsof")
+                                     "junitxml", "doctest", "pastebin", "nose", "stepwise", "lsof",
+                                     "unraisableexception", "threadexception")
                for option in ("-p", f"no:{plugin}")]
 CONTEXT = pytest.StashKey()
 

@@ -26,6 +26,7 @@ from .sandbox_worker import Unreadable, encode_frame, pack, read_frame, unpack
 
 WORKER = Path(__file__).with_name("sandbox_worker.py")
 WORKER_INSIDE = "/grader/sandbox_worker.py"
+TIMEOUTS_BEFORE_SKIPPING = 2
 MAX_FRAME_PART = 512 << 20     # a reply larger than this is refused, not read into memory
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 BWRAP_MISSING = ("bubblewrap (bwrap) is missing or cannot create namespaces: student code ran with "
@@ -151,6 +152,7 @@ class Sandbox:
         self.bwrap = bubblewrap() if isolate else None
         self.process = None
         self.broken = None       # why a reload failed: later calls fail fast instead of retrying
+        self.timeouts = {}       # function -> how often it ran out of time
         self.loads = 0
 
     @property
@@ -296,6 +298,11 @@ class Sandbox:
     def call(self, function, args, kwargs, forbidden=()):
         """Call the student's `function(*args, **kwargs)`; forbidden: APIs to watch for."""
         answer = Answer(function, args, kwargs)
+        if self.timeouts.get(function, 0) >= TIMEOUTS_BEFORE_SKIPPING:
+            # Each time-out costs a full limit and a reload: a function that hung twice is not run again.
+            answer.failure = TIMEOUT
+            answer.message = f"{self.limits.call_seconds:g} s (it ran out of time twice, so it was not run again)"
+            return answer
         if not self._ready():
             answer.failure, answer.message = UNLOADABLE, self.broken
             return answer
@@ -305,7 +312,8 @@ class Sandbox:
         try:
             reply, reply_blobs = self._exchange(request, blobs, self.limits.call_seconds)
         except SandboxTimeout:
-            answer.failure, answer.message = TIMEOUT, f"{self.limits.call_seconds} s"
+            self.timeouts[function] = self.timeouts.get(function, 0) + 1
+            answer.failure, answer.message = TIMEOUT, f"{self.limits.call_seconds:g} s"
             return answer
         except SandboxCrash as crash:
             answer.failure, answer.message = CRASHED, str(crash)

@@ -578,6 +578,8 @@ EXPLANATIONS = {
                      "with NumPy.",
     "timeout": "Your function took too long. Vectorise the inner loops with NumPy (a sliding-window view and "
                "one matrix product) instead of looping over every pixel in Python.",
+    "not-implemented": "This function still raises NotImplementedError: replace that line with your "
+                       "implementation.",
     "exception": "Your function raised an error on these inputs. Check the shapes and dtypes it is given "
                  "(non-square inputs and kernels, several channels, strides and padding).",
     "wrong-type": "Your function returned the wrong type: arrays must be float NumPy arrays, and sizes and "

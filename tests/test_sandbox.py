@@ -283,3 +283,12 @@ def test_without_bubblewrap_it_still_runs_with_rlimits(sandbox_of):
     sandbox = sandbox_of(echo_cell(), isolate=False)
     assert not sandbox.isolated
     assert sandbox.call("echo", (np.ones(2),), {}).value.tolist() == [1.0, 1.0]
+
+
+def test_a_function_that_hangs_twice_is_not_run_again(sandbox_of):
+    sandbox = sandbox_of("def spin():\n    while True:\n        pass\n", echo_cell(),
+                         limits=replace(LIMITS, call_seconds=0.5))
+    answers = [sandbox.call("spin", (), {}) for _ in range(4)]
+    assert [answer.failure for answer in answers] == [TIMEOUT] * 4
+    assert "not run again" in answers[3].message and sandbox.restarts == 1
+    assert sandbox.call("echo", (1,), {}).value == 1
