@@ -19,7 +19,7 @@ test: install
 	$(BIN)/python -m pytest
 
 demo: install
-	$(BIN)/python -m cnn_ref
+	$(BIN)/cnn-grade demo
 
 bench: install
 	$(BIN)/python benchmarks/bench_ref.py

@@ -108,6 +108,6 @@ def summary_table(graded):
         table.add_column(column, justify="right" if column in ("score", "of") else "left")
     for student, results in sorted(graded, key=lambda item: item[1]["score"]):
         extra = results["extra_data"]
-        table.add_row(student, f"{results['score']:g}", f"{sum(t['max_score'] for t in results['tests']):g}",
+        table.add_row(student, f"{round(results['score'], 2):g}", f"{sum(t['max_score'] for t in results['tests']):g}",
                       ", ".join(extra["flags"]), (extra["error"] or {}).get("message", "")[:60])
     return table

@@ -70,7 +70,8 @@ def build_reports(out_dir):
             entry = per_question.setdefault(question, {"scores": [], "max_score": 0, "diagnoses": Counter()})
             entry["scores"].append(sum(test["score"] for test in tests))
             entry["max_score"] = sum(test["max_score"] for test in tests)
-            entry["diagnoses"].update(d for test in tests for d in test["extra_data"]["diagnoses"])
+            # Students per misconception, not tests: one student's five flipped tests count once.
+            entry["diagnoses"].update({d for test in tests for d in test["extra_data"]["diagnoses"]})
     question_rows = [{"question": question, "mean": sum(e["scores"]) / len(e["scores"]),
                       "max_score": e["max_score"], "full": sum(s == e["max_score"] for s in e["scores"]),
                       "diagnoses": ", ".join(f"{d} ({n})" for d, n in e["diagnoses"].most_common(3))}
