@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-EXTRAS := grader
+EXTRAS := grader,exports
 
 .PHONY: install test demo bench clean
 
