@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-EXTRAS := grader,exports
+EXTRAS := grader,dist,exports
 
 .PHONY: install test demo bench clean
 
