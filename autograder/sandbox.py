@@ -21,10 +21,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from .answer import CRASHED, MISSING, RAISED, TIMEOUT, UNLOADABLE, UNREADABLE, Answer
 from .sandbox_worker import Unreadable, encode_frame, pack, read_frame, unpack
 
 WORKER = Path(__file__).with_name("sandbox_worker.py")
+DIGITS_FILE = "digits.csv.gz"
 WORKER_INSIDE = "/grader/sandbox_worker.py"
 TIMEOUTS_BEFORE_SKIPPING = 2
 MAX_FRAME_PART = 512 << 20     # a reply larger than this is refused, not read into memory
@@ -71,7 +74,7 @@ def bubblewrap():
 def _hidden_paths():
     """Folders under the bound Python trees that student code must not see: the grader's own
     package and the reference when installed there, and scikit-learn's bundled data sets (the
-    digits' held-out labels)."""
+    digits' held-out labels; an unlabelled copy of the digits goes back in their place)."""
     hidden = []
     for package, below in (("cnn_ref", None), ("autograder", None), ("sklearn", "datasets/data")):
         spec = importlib.util.find_spec(package)
@@ -79,6 +82,23 @@ def _hidden_paths():
             hidden.append(Path(location, below) if below else Path(location))
     bound = [Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()]
     return [path for path in hidden if path.exists() and any(path.resolve().is_relative_to(b) for b in bound)]
+
+
+@functools.cache
+def unlabelled_digits():
+    """A copy of scikit-learn's digits.csv.gz with every label set to 0, put in place of the real
+    one in the sandbox: notebooks can still show digit images, and no held-out label can be looked
+    up. None when scikit-learn or its file is not there."""
+    spec = importlib.util.find_spec("sklearn")
+    original = Path(spec.submodule_search_locations[0], "datasets", "data", DIGITS_FILE) if spec else None
+    if original is None or not original.exists():
+        return None
+    table = np.loadtxt(original, delimiter=",")
+    table[:, -1] = 0
+    folder = Path(tempfile.mkdtemp(prefix="cnn-grade-digits-"))
+    copy = folder / DIGITS_FILE
+    np.savetxt(copy, table, fmt="%d", delimiter=",")  # a .gz name: numpy compresses it
+    return copy
 
 
 def sandbox_uid():
@@ -123,6 +143,8 @@ def bwrap_command(bwrap, gpu=False):
         command += ["--ro-bind", tree, tree]
     for path in _hidden_paths():
         command += ["--tmpfs", str(path)]
+        if path.name == "data" and unlabelled_digits():
+            command += ["--ro-bind", str(unlabelled_digits()), str(path / DIGITS_FILE)]
     return command + ["--ro-bind", str(WORKER), WORKER_INSIDE, "--chdir", "/tmp"]
 
 

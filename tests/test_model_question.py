@@ -93,14 +93,29 @@ def train_model(model, x_train, y_train, device):
 
 
 def test_looking_up_the_held_out_labels_fails(tmp_path):
+    # The sandbox's copy of scikit-learn's digits has the images but every label 0: matching the
+    # held-out images against it and returning its labels predicts one class.
     tests, _ = grade(tmp_path, SIMPLE_MODEL + """
+import numpy as np
+from sklearn.datasets import load_digits
+
+class LookUp(nn.Module):
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner
+        digits = load_digits()
+        self.images = torch.tensor(digits.images.reshape(len(digits.images), -1) / 16, dtype=torch.float32)
+        self.labels = torch.tensor(digits.target)
+    def forward(self, x):
+        nearest = torch.cdist(x.flatten(1), self.images).argmin(dim=1)
+        return torch.nn.functional.one_hot(self.labels[nearest], 10).float() + 0 * self.inner(x)
+
 def train_model(model, x_train, y_train, device):
-    from sklearn.datasets import load_digits
-    load_digits()
-    return model
+    return LookUp(model)
 """)
-    assert all(test["score"] == 0 for test in tests)
-    assert all("digits" in test["output"] for test in tests)
+    accuracy = named(tests, "accuracy")
+    share = float(accuracy["output"].split("Held-out accuracy ")[1].split("%")[0])
+    assert accuracy["score"] == 0 and share < 15  # class 0's share of the held-out split
 
 
 def test_double_softmax_is_diagnosed(tmp_path):

@@ -195,12 +195,9 @@ def test_grader_files_are_invisible_and_the_system_is_read_only(sandbox_of):
                 seen["import cnn_ref"] = hasattr(cnn_ref, "conv2d_forward")
             except ImportError:
                 seen["import cnn_ref"] = False
-            try:
-                from sklearn.datasets import load_digits
-                load_digits()
-                seen["digits"] = True
-            except Exception:
-                seen["digits"] = False
+            from sklearn.datasets import load_digits
+            digits = load_digits()  # the images are there for notebooks to show; the labels are not
+            seen["digit labels"] = bool(digits.target.any()) or digits.images.max() != 16
             for target in (sys.prefix + "/results.json", "/usr/results.json", "/results.json"):
                 try:
                     open(target, "w").write("{{}}")
