@@ -150,15 +150,17 @@ def bwrap_command(bwrap, gpu=False):
 
 def _set_limits(limits, gpu):
     """rlimits for the sandboxed process and all it starts (run in the child before exec). CUDA
-    reserves far more address space than it uses, so with a GPU memory is not capped this way."""
+    reserves far more address space than it uses, so with a GPU memory is not capped this way.
+    The process limit counts every process of a uid: it is set only where the sandbox gets a uid
+    of its own (a grader run as root), not where it would count a TA's whole desktop."""
     def apply():
         megabyte = 1 << 20
         memory = resource.RLIM_INFINITY if gpu else limits.memory_mb * megabyte
+        own_uid = [(resource.RLIMIT_NPROC, limits.processes)] if sandbox_uid() else []
         for kind, value in ((resource.RLIMIT_AS, memory),
                             (resource.RLIMIT_CPU, limits.cpu_seconds),
-                            (resource.RLIMIT_NPROC, limits.processes),
                             (resource.RLIMIT_FSIZE, limits.file_mb * megabyte),
-                            (resource.RLIMIT_CORE, 0)):
+                            (resource.RLIMIT_CORE, 0), *own_uid):
             resource.setrlimit(kind, (value, value))
     return apply
 
