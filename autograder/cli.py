@@ -92,7 +92,8 @@ def build_parser():
     generate.add_argument("--dist", type=Path, metavar="DIR",
                           help="also write DIR/nbgrader (a course), DIR/otter (master notebooks) and "
                                "DIR/gradescope/<assignment>.zip")
-    generate.add_argument("--assignment", type=Path, help="assignment file (default: the bundled one)")
+    generate.add_argument("--assignment", type=Path, metavar="FILE",
+                          help="assignment file, for its name and the Gradescope zip (default: the bundled one)")
     generate.set_defaults(run=run_generate)
     return parser
 
@@ -117,18 +118,18 @@ def run_generate(args, console):
                 return 2
             problems = stale_exercises(solutions, exercises)
             for path, why in problems:
-                console.print(f"[red]{path}: {why}[/]")
+                console.print(f"[red]{path}: {why}[/]", soft_wrap=True)
             if problems:
-                console.print(f"exercises are out of date: run `cnn-grade generate` and commit {exercises}")
+                console.print(f"exercises are out of date: run `cnn-grade generate` and commit {exercises}", soft_wrap=True)
                 return 1
-            console.print(f"{exercises} is up to date with {solutions}")
+            console.print(f"{exercises} is up to date with {solutions}", soft_wrap=True)
             return 0
         for path in generate_exercises(solutions, exercises):
-            console.print(f"wrote {path}")
+            console.print(f"wrote {path}", soft_wrap=True)
         if args.dist:
             for form, path in write_dist(solutions, args.dist, args.assignment).items():
-                console.print(f"wrote {form}: {path}")
-    except (OSError, ValueError) as error:   # no solutions, an unclosed solution region...
+                console.print(f"wrote {form}: {path}", soft_wrap=True)
+    except (OSError, ValueError, RuntimeError) as error:   # no solutions, an unclosed region, a failed build
         console.print(f"[red]{error}[/]")
         return 2
     return 0

@@ -8,10 +8,15 @@ be read is not an exception: the submission carries an `error` and still gets a 
 import hashlib
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
+# jsonschema, which nbformat imports, builds an IRI grammar at import time when rfc3987-syntax is
+# installed (nbgrader's dependencies bring it): 4 s of CPU at every start, for a string format no
+# notebook schema uses. Without the module jsonschema skips that format (jsonschema issue 1428).
+sys.modules.setdefault("rfc3987_syntax", None)
+import nbformat  # noqa: E402
 from IPython.core.inputtransformer2 import TransformerManager
 
 from .check import is_check_cell
