@@ -16,12 +16,13 @@ from rich.table import Table
 
 from . import __version__
 from .gradebook import Gradebook
-from .grading import MODEL_QUESTION, Environment, grade_one, load_dataset
+from .grading import MODEL_QUESTION, Environment, grade_chunk, load_dataset
 from .results import write_results
 from .sandbox import BWRAP_MISSING, bubblewrap
 from .submission import find_submissions, output_folder_name
 
 GRADEBOOK = "gradebook.sqlite"
+CHUNK_MAX = 8
 
 
 @dataclass
@@ -79,26 +80,32 @@ def grade_batch(paths, out_dir, assignment, options, console=None):
     return graded
 
 
+def chunks(jobs, workers):
+    """Jobs in groups that share a pytest session: big enough to pay its set-up once for several
+    submissions, small enough that every worker gets a few groups and none waits for the last."""
+    size = max(1, min(CHUNK_MAX, -(-len(jobs) // (3 * workers))))
+    return [jobs[start:start + size] for start in range(0, len(jobs), size)]
+
+
 def _run(jobs, assignment, options):
-    """Yield (student, results) as each job finishes, in this process, a pool or on Dask."""
-    arguments = [(student, paths, assignment, options.questions, options.environment) for student, paths in jobs]
+    """Yield (student, results) as each chunk of jobs finishes, in this process, a pool or on Dask."""
+    work = [(chunk, assignment, options.questions, options.environment)
+            for chunk in chunks(jobs, max(options.workers, 1))]
     if options.scheduler:
         from distributed import Client, as_completed as dask_completed
 
         with Client(options.scheduler) as client:
-            futures = {client.submit(grade_one, *args, pure=False): args[0] for args in arguments}
-            for future in dask_completed(futures):
-                yield futures[future], future.result()
-    elif options.workers <= 1 or len(jobs) <= 1:
-        for args in arguments:
-            yield args[0], grade_one(*args)
+            for future in dask_completed([client.submit(grade_chunk, *args, pure=False) for args in work]):
+                yield from future.result()
+    elif options.workers <= 1 or len(work) <= 1:
+        for args in work:
+            yield from grade_chunk(*args)
     else:
         # fork: the workers start with everything this process imported, in milliseconds.
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(options.workers, mp_context=context) as pool:
-            futures = {pool.submit(grade_one, *args): args[0] for args in arguments}
-            for future in as_completed(futures):
-                yield futures[future], future.result()
+            for future in as_completed([pool.submit(grade_chunk, *args) for args in work]):
+                yield from future.result()
 
 
 def summary_table(graded):

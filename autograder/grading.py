@@ -1,19 +1,18 @@
 """Grading one submission, the one straight path: read -> sandboxed load -> hidden suites -> results.
 
-`grade_one` is a plain function of plain data (paths in, a results dict out), so a process pool or
-a Dask worker can run it; the caller alone writes files and the gradebook.
+`grade_chunk` is a plain function of plain data (paths in, results dicts out), so a process pool
+or a Dask worker can run it; the caller alone writes files and the gradebook.
 """
 import functools
 import logging
 import time
-from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .forbidden import forbidden_uses
-from .hidden import SuiteContext, run_suites
+from .hidden import SuiteContext, run_suites_for
 from .results import error_results, graded_results
-from .sandbox import Sandbox, bubblewrap
+from .sandbox import LoadReport, bubblewrap
 from .student import SandboxStudent
 from .submission import read_submission
 
@@ -37,43 +36,60 @@ def load_dataset(data_dir):
     return load(data_dir)
 
 
-def grade_submission(submission, assignment, questions, environment=Environment()):
-    """The results dict of one read Submission, for the chosen questions."""
+def grade_submissions(submissions, assignment, questions, environment=Environment()):
+    """The results dicts of read Submissions, in order, for the chosen questions. The gradable
+    ones share one pytest session; each runs in sandboxes of its own, one submission at a time."""
     start = time.perf_counter()
-    if submission.error:
-        return error_results(submission, assignment, questions, submission.error, time.perf_counter() - start,
-                             isolated=environment.isolate and bubblewrap() is not None)
-    from_scratch = {question: question for question in questions if question not in assignment.exempt}
-    static_forbidden = forbidden_uses([cell["source"] for cell in submission.cells], from_scratch,
-                                      assignment.forbidden)
-    with ExitStack() as stack:
-        sandbox = stack.enter_context(Sandbox(submission.cells, assignment.limits, environment.isolate))
-        load = sandbox.load()
+    isolated = environment.isolate and bubblewrap() is not None
+    gradable = [submission for submission in submissions if not submission.error]
+    model_limits = replace(assignment.limits, memory_mb=assignment.settings.get(MODEL_QUESTION, {}).get(
+        "memory_mb", assignment.limits.memory_mb))
+    students = [SandboxStudent(submission.cells, assignment.limits, model_limits, environment.isolate,
+                               environment.device == "cuda", assignment.forbidden, assignment.exempt)
+                for submission in gradable]
+    contexts = [SuiteContext(student, f"{assignment.seed}\0{submission.student}", assignment.settings,
+                             lambda: load_dataset(environment.data_dir), environment.device)
+                for submission, student in zip(gradable, students)]
+    try:
+        outcomes = dict(zip(map(id, gradable), zip(students, run_suites_for(contexts, questions))))
+    finally:
+        for student in students:
+            student.close()
+    results = []
+    for submission in submissions:
+        if submission.error:
+            results.append(error_results(submission, assignment, questions, submission.error,
+                                         time.perf_counter() - start, isolated))
+            continue
+        student, tests = outcomes[id(submission)]
+        load = student.__dict__.get("load") or LoadReport()  # not loaded: no test asked for it
         if load.failure:
             error = {"kind": "load-failed", "message": load.failure}
-            return error_results(submission, assignment, questions, error,
-                                 time.perf_counter() - start, isolated=sandbox.isolated)
-        model_sandbox = None
-        if MODEL_QUESTION in questions:
-            model_limits = replace(assignment.limits,
-                                   memory_mb=assignment.settings[MODEL_QUESTION].get("memory_mb", 4096))
-            model_sandbox = stack.enter_context(Sandbox(submission.cells, model_limits, environment.isolate,
-                                                        gpu=environment.device == "cuda"))
-        student = SandboxStudent(sandbox, load.defined, assignment.forbidden, assignment.exempt, model_sandbox)
-        context = SuiteContext(student, f"{assignment.seed}\0{submission.student}", assignment.settings,
-                               lambda: load_dataset(environment.data_dir), environment.device)
-        outcomes = run_suites(context, questions)
-        return graded_results(submission, assignment, outcomes, load, student.answers, static_forbidden,
-                              time.perf_counter() - start, isolated=sandbox.isolated)
+            results.append(error_results(submission, assignment, questions, error, student.seconds, isolated))
+            continue
+        from_scratch = {question: question for question in questions if question not in assignment.exempt}
+        static_forbidden = forbidden_uses([cell["source"] for cell in submission.cells], from_scratch,
+                                          assignment.forbidden)
+        results.append(graded_results(submission, assignment, tests, load, student.answers,
+                                      static_forbidden, student.seconds, isolated))
+    return results
 
 
-def grade_one(student, paths, assignment, questions, environment=Environment()):
-    """Read and grade one student's files: the unit of work sent to pool and Dask workers.
-    A fault of the grader itself costs this submission a results file that says so, not the batch."""
-    submission = read_submission(student, [Path(path) for path in paths])
+def grade_submission(submission, assignment, questions, environment=Environment()):
+    """The results dict of one read Submission."""
+    return grade_submissions([submission], assignment, questions, environment)[0]
+
+
+def grade_chunk(jobs, assignment, questions, environment=Environment()):
+    """Read and grade [(student, paths)]: the unit of work sent to pool and Dask workers, a few
+    submissions at a time so that they share a pytest session. A fault of the grader itself costs
+    these submissions a results file that says so, not the batch. -> [(student, results)]"""
+    submissions = [read_submission(student, [Path(path) for path in paths]) for student, paths in jobs]
     try:
-        return grade_submission(submission, assignment, questions, environment)
+        results = grade_submissions(submissions, assignment, questions, environment)
     except Exception as error:
-        logging.getLogger(__name__).exception("grading %s failed", student)
+        logging.getLogger(__name__).exception("grading %s failed", ", ".join(s.student for s in submissions))
         failure = {"kind": "grader-error", "message": f"the grader failed ({type(error).__name__}); a TA has been told"}
-        return error_results(submission, assignment, questions, failure, 0.0, isolated=environment.isolate)
+        results = [error_results(submission, assignment, questions, failure, 0.0, environment.isolate)
+                   for submission in submissions]
+    return [(submission.student, result) for submission, result in zip(submissions, results)]

@@ -1,8 +1,11 @@
 """Runs the hidden suites (plain pytest files in `suites/`, one per question) against a student.
 
 The suites ask for fixtures (`student`, a seeded `rng`, the question's `settings`, the model
-question's `dataset` and `device`); this module hands them to pytest in one `SuiteContext` through
-its stash and collects one `TestOutcome` per test. Output goes to the grader alone: nothing of a
+question's `dataset` and `device`); this module hands them to pytest, one `SuiteContext` per
+submission, through its stash and collects one `TestOutcome` per test and submission. Several
+submissions share one pytest session (each test parametrized by submission, which pytest groups
+so that one submission's tests run together): configuring pytest and collecting the suites cost
+more than a submission's whole sandbox, and are paid once per session. Output goes to the grader alone: nothing of a
 suite's code or traceback reaches the student, only a `WrongAnswer`'s message.
 """
 import hashlib
@@ -21,7 +24,7 @@ PLUGINS_OFF = [option for plugin in ("cacheprovider", "terminal", "logging", "wa
                                      "junitxml", "doctest", "pastebin", "nose", "stepwise", "lsof",
                                      "unraisableexception", "threadexception")
                for option in ("-p", f"no:{plugin}")]
-CONTEXT = pytest.StashKey()
+CONTEXTS = pytest.StashKey()
 
 
 @dataclass
@@ -38,6 +41,10 @@ class SuiteContext:
     @cached_property
     def dataset(self):
         return self.load_dataset()
+
+    def close(self):
+        """After the submission's last test: stop whatever its student started (sandboxes)."""
+        self.student.close()
 
 
 @dataclass
@@ -69,18 +76,22 @@ def rng_for(seed, test_id):
 
 
 class _Collector:
-    def __init__(self, context):
-        self.context, self.outcomes = context, []
+    def __init__(self, contexts):
+        self.contexts, self.outcomes = contexts, [[] for _ in contexts]
 
     def pytest_configure(self, config):
-        config.stash[CONTEXT] = self.context
+        config.stash[CONTEXTS] = self.contexts
+
+    def pytest_generate_tests(self, metafunc):
+        if "submission" in metafunc.fixturenames:
+            metafunc.parametrize("submission", range(len(self.contexts)), indirect=True, scope="session")
 
     def pytest_runtest_makereport(self, item, call):
         if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
             question = question_of(item.fspath)
-            doc = (item.function.__doc__ or item.name).strip().splitlines()[0]
+            doc = (item.function.__doc__ or item.originalname).strip().splitlines()[0]
             passed = call.excinfo is None
-            outcome = TestOutcome(question, item.name, f"{question}: {doc}", passed, float(passed),
+            outcome = TestOutcome(question, item.originalname, f"{question}: {doc}", passed, float(passed),
                                   output=dict(item.user_properties).get("output", ""))
             if call.excinfo is not None:
                 error = call.excinfo.value
@@ -91,18 +102,24 @@ class _Collector:
                     outcome.grader_error = True
                     outcome.output = "The grader could not run this test; a TA has been told."
                     outcome.diagnoses = [f"grader-error: {call.excinfo.exconly()}"]
-            self.outcomes.append(outcome)
+            self.outcomes[item.callspec.params["submission"]].append(outcome)
 
 
 def question_of(path):
     return Path(str(path)).stem.removeprefix("test_")
 
 
-def run_suites(context, questions):
-    """Run the suites of `questions` in a SuiteContext; one TestOutcome per test, in file order."""
-    collector = _Collector(context)
+def run_suites_for(contexts, questions):
+    """Run the suites of `questions` for every SuiteContext in one pytest session; for each
+    context, its TestOutcomes in file order."""
+    collector = _Collector(contexts)
     paths = [str(suite_path(question)) for question in questions if suite_path(question).exists()]
-    if paths:
+    if paths and contexts:
         pytest.main([*paths, "-s", *PLUGINS_OFF, "-c", str(SUITES / "pytest.ini"), "--rootdir", str(SUITES)],
                     plugins=[collector])
     return collector.outcomes
+
+
+def run_suites(context, questions):
+    """Run the suites of `questions` for one SuiteContext; its TestOutcomes in file order."""
+    return run_suites_for([context], questions)[0]

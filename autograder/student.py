@@ -5,11 +5,12 @@ submission (grading) or against functions in this process (the self-check and th
 import copy
 import time
 import traceback
+from functools import cached_property
 
 import numpy as np
 
-from .answer import MISSING, RAISED, Answer, ModelRun
-from .sandbox import SandboxFailure
+from .answer import MISSING, RAISED, UNLOADABLE, Answer, ModelRun
+from .sandbox import Sandbox, SandboxFailure
 from .sandbox_worker import predict_with, student_traceback, time_against_matmul, train_model_of
 
 
@@ -30,6 +31,9 @@ class Student:
 
     def call(self, function, args, kwargs):
         raise NotImplementedError
+
+    def close(self):
+        """Release what answering needed (a sandbox); nothing for a student in this process."""
 
     def timing(self, function, *args, **kwargs):
         """Seconds of the call and of a matrix product of `matmul=(m, k, n)`, best of three, or
@@ -117,31 +121,41 @@ def changed_arguments(sent, after):
 
 
 class SandboxStudent(Student):
-    """Calls into a submission's sandbox. Calls of from-scratch questions are watched for the
-    forbidden APIs; `defined` (from loading) answers a missing function without a round trip.
-    The model question runs in a sandbox of its own (model_sandbox), the only one that imports
-    torch, with the memory and time that training needs."""
+    """Calls into a submission's sandbox, started and loaded at the first call and stopped by
+    close(), so that only the submission under test holds a process. Calls of from-scratch
+    questions are watched for the forbidden APIs. The model question runs in a sandbox of its
+    own, the only one that imports torch, with the memory and time that training needs."""
 
-    def __init__(self, sandbox, defined, forbidden, exempt, model_sandbox=None):
+    def __init__(self, cells, limits, model_limits, isolate, gpu, forbidden, exempt):
         super().__init__()
-        self.sandbox, self.defined, self.model_sandbox = sandbox, set(defined), model_sandbox
+        self.sandbox = Sandbox(cells, limits, isolate)
+        self.model_sandbox = Sandbox(cells, model_limits, isolate, gpu=gpu)
         self.forbidden, self.exempt = tuple(forbidden), frozenset(exempt)
+        self.seconds = 0.0      # wall-clock time the sandboxes were up
+
+    @cached_property
+    def load(self):
+        """The LoadReport of running the notebook's cells (the first time it is asked for)."""
+        self.started = time.perf_counter()
+        return self.sandbox.load()
 
     def call(self, function, args, kwargs):
-        if function not in self.defined:
+        if self.load.failure:
+            return Answer(function, args, kwargs, failure=UNLOADABLE, message=self.load.failure)
+        if function not in self.load.defined:
             return Answer(function, args, kwargs, failure=MISSING, message=f"{function} is not defined")
         watch = () if function in self.exempt else self.forbidden
         return self.sandbox.call(function, args, kwargs, forbidden=watch)
 
     def timing(self, function, *args, matmul, **kwargs):
-        if function not in self.defined:
+        if self.load.failure or function not in self.load.defined:
             return None
         return self.sandbox.time_call(function, args, kwargs, matmul)
 
     def run_model(self, dataset, device, seed, seconds):
         # Past the budget training fails its time test; far past it, the sandbox is killed.
         deadline = 1.5 * seconds + 15
-        missing = _missing_model(device, self.defined)
+        missing = None if self.load.failure else _missing_model(device, self.load.defined)
         if missing:
             return missing
         try:
@@ -151,3 +165,9 @@ class SandboxStudent(Student):
         except SandboxFailure as failure:
             return ModelRun(device, failure=failure.kind, message=failure.message, output=failure.output)
         return _model_run(device, report, result, output + more)
+
+    def close(self):
+        self.sandbox.kill()
+        self.model_sandbox.kill()
+        if "load" in self.__dict__:
+            self.seconds = time.perf_counter() - self.started

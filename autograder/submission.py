@@ -43,9 +43,29 @@ class Unreadable(Exception):
         self.kind, self.message = kind, message
 
 
+@dataclass
+class Found:
+    """A submission found on disk, not read yet: who, which files, and their fingerprint."""
+    student: str
+    paths: list
+    sha256: str
+
+
+def fingerprint(files):
+    """sha256 of the files' names and bytes: an unchanged submission has an unchanged print."""
+    digest = hashlib.sha256()
+    for path in files:
+        try:
+            digest.update(path.name.encode() + b"\0" + _read_bytes(path) + b"\0")
+        except Unreadable as problem:
+            digest.update(path.name.encode() + b"\0" + problem.kind.encode() + b"\0")
+    return digest.hexdigest()
+
+
 def find_submissions(paths):
     """Submissions in command-line paths: a file is one student's; a folder holds lone files and
-    one subfolder per student. Files of one id in one folder (alice.ipynb, alice.py) go together."""
+    one subfolder per student. Files of one id in one folder (alice.ipynb, alice.py) go together.
+    Only fingerprinted here: the grading workers read and parse them."""
     by_student = {}
     for path in map(Path, paths):
         if path.is_dir():
@@ -56,7 +76,7 @@ def find_submissions(paths):
                     by_student.setdefault(entry.stem, []).append(entry)
         else:
             by_student.setdefault(path.stem, []).append(path)
-    return [read_submission(student, files) for student, files in by_student.items()]
+    return [Found(student, files, fingerprint(files)) for student, files in by_student.items()]
 
 
 def _source_files(folder):
@@ -67,17 +87,13 @@ def _source_files(folder):
 def read_submission(student, files):
     """Read one student's files. A file that cannot be read is noted and the rest are graded;
     only when nothing is left does the submission carry an `error`."""
-    submission = Submission(student, list(files))
-    digest = hashlib.sha256()
+    submission = Submission(student, list(files), sha256=fingerprint(files))
     problems = []
     for path in files:
         try:
-            data = _read_bytes(path)
-            digest.update(path.name.encode() + b"\0" + data + b"\0")
-            submission.cells += _cells(path, data, submission.notes)
+            submission.cells += _cells(path, _read_bytes(path), submission.notes)
         except Unreadable as problem:
             problems.append({"kind": problem.kind, "message": f"{path.name}: {problem.message}"})
-    submission.sha256 = digest.hexdigest()
     if submission.cells:
         submission.notes += [f"{problem['message']} (this file was not graded)" for problem in problems]
     elif problems:

@@ -1,25 +1,33 @@
-"""Fixtures of the hidden suites, all handed out by the grader through one SuiteContext."""
+"""Fixtures of the hidden suites, handed out by the grader through one SuiteContext per submission."""
 import pytest
 
-from autograder.hidden import CONTEXT, question_of, rng_for
+from autograder.hidden import CONTEXTS, question_of, rng_for
 
 
 @pytest.fixture(scope="session")
-def student(request):
+def submission(request):
+    """The SuiteContext of the submission under test; its sandboxes stop after its last test."""
+    context = request.config.stash[CONTEXTS][request.param]
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def student(submission):
     """The submission under test: `student.corr2d(x, k)` returns an Answer."""
-    return request.config.stash[CONTEXT].student
+    return submission.student
 
 
 @pytest.fixture
-def rng(request):
+def rng(request, submission):
     """Inputs are random but reproducible: seeded by the assignment, the student and the test."""
-    return rng_for(request.config.stash[CONTEXT].seed, request.node.nodeid)
+    return rng_for(submission.seed, f"{request.node.path.name}::{request.node.originalname}")
 
 
 @pytest.fixture(scope="module")
 def settings(request):
     """This question's settings from the assignment file (thresholds and the like)."""
-    return request.config.stash[CONTEXT].settings.get(question_of(request.node.fspath), {})
+    return request.config.stash[CONTEXTS][0].settings.get(question_of(request.node.path), {})
 
 
 @pytest.fixture
@@ -29,12 +37,12 @@ def record_output(request):
 
 
 @pytest.fixture(scope="session")
-def dataset(request):
+def dataset(submission):
     """The model question's data: a cnn_ref.data.Dataset, held-out labels included (never sent)."""
-    return request.config.stash[CONTEXT].dataset
+    return submission.dataset
 
 
 @pytest.fixture(scope="session")
-def device(request):
+def device(submission):
     """Where the model question trains: "cpu" or "cuda"."""
-    return request.config.stash[CONTEXT].device
+    return submission.device
