@@ -29,10 +29,16 @@ def _not_implemented(*args, **kwargs):
 
 
 def _suite_tests(question):
-    """{test function name: its docstring} of one suite, read from its source."""
-    tree = ast.parse(suite_path(question).read_text())
-    return {node.name: ast.get_docstring(node) for node in tree.body
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")}
+    """{test function name: its docstring} of one suite, read from its source, with the tests it
+    imports from another suite (conv2d_fast reuses conv2d_forward's)."""
+    tests = {}
+    for node in ast.parse(suite_path(question).read_text()).body:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+            tests[node.name] = ast.get_docstring(node)
+        elif isinstance(node, ast.ImportFrom) and node.module.startswith("test_"):
+            source = _suite_tests(node.module.removeprefix("test_"))
+            tests.update({alias.name: source[alias.name] for alias in node.names})
+    return tests
 
 
 def _run(namespace, seed=SEEDS[0]):
