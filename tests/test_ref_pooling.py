@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from cnn_ref import global_avg_pool, maxpool2d_backward, pool2d
 
+from oracles import assert_close, assert_unchanged, t64
+
 SETTINGS = settings(max_examples=40, deadline=None)
 FLOATS = st.sampled_from([np.float32, np.float64])
 POOL_MODES = ("max", "avg", "sum", "l2")
@@ -29,25 +31,10 @@ def frozen(*arrays):
     return inputs, originals
 
 
-def assert_unchanged(inputs, originals):
-    for array, original in zip(inputs, originals):
-        np.testing.assert_array_equal(array, original, strict=True)
 
 
-def assert_close(actual, expected, dtype):
-    """1e-6 relative in float64, 1e-4 in float32; atol scaled to the result for entries near 0."""
-    expected = np.asarray(expected, dtype=np.float64)
-    assert isinstance(actual, np.ndarray)
-    assert actual.shape == expected.shape
-    assert actual.dtype == dtype
-    rtol = 1e-4 if dtype == np.float32 else 1e-6
-    scale = max(1.0, float(np.abs(expected).max(initial=0.0)))
-    atol = (1e-5 if dtype == np.float32 else 1e-9) * scale
-    np.testing.assert_allclose(actual, expected, rtol=rtol, atol=atol)
 
 
-def t64(array):
-    return torch.tensor(np.asarray(array, dtype=np.float64))
 
 
 def torch_pool(x, size, stride, mode):
