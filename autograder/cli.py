@@ -54,10 +54,11 @@ def build_parser():
     report.add_argument("out", type=Path, metavar="DIR")
     report.set_defaults(run=run_report)
 
-    export = commands.add_parser("export", help="export grades (csv, canvas)",
+    export = commands.add_parser("export", help="export grades (csv, canvas, gradescope)",
                                  description="Export the latest grades of DIR's gradebook.")
     export.add_argument("out", type=Path, metavar="DIR")
-    export.add_argument("--format", choices=("csv", "canvas"), required=True)
+    export.add_argument("--format", choices=("csv", "canvas", "gradescope"), required=True,
+                        help="gradescope also builds DIR/gradescope/<assignment>.zip, the autograder")
     export.add_argument("--to", type=Path, help="file to write (default: DIR/grades-FORMAT.csv)")
     export.add_argument("--assignment", type=Path, help="assignment file, for its name")
     export.set_defaults(run=run_export)
@@ -196,15 +197,22 @@ def run_report(args, console):
 
 def run_export(args, console):
     from .assignment import load_assignment
-    from .exports import export_canvas, export_csv
+    from .exports import export_canvas, export_csv, export_gradescope
 
     if not _gradebook_or_complain(args.out, console):
         return 2
     target = args.to or args.out / f"grades-{args.format}.csv"
     if args.format == "csv":
         export_csv(args.out, target)
-    else:
+    elif args.format == "canvas":
         export_canvas(args.out, target, load_assignment(args.assignment).name)
+    else:
+        try:
+            _, archive = export_gradescope(args.out, target, args.assignment)
+        except RuntimeError as error:  # the wheel could not be built
+            console.print(f"[red]{error}[/]")
+            return 2
+        console.print(f"wrote {archive} (upload it as the assignment's autograder)")
     console.print(f"wrote {target}")
     return 0
 

@@ -1,5 +1,7 @@
-"""Grade exports from the gradebook: a plain CSV for the instructor and Canvas's gradebook import."""
+"""Grade exports from the gradebook: a plain CSV for the instructor, Canvas's gradebook import, and
+Gradescope's score upload with the autograder zip."""
 import csv
+import tempfile
 from pathlib import Path
 
 from .gradebook import Gradebook
@@ -38,3 +40,21 @@ def export_canvas(out_dir, path, assignment_name):
         for student, _, results in latest:
             writer.writerow([student, "", "", student, "", results["score"]])
     return path
+
+
+def export_gradescope(out_dir, path, assignment_file):
+    """Gradescope's score upload (matched on SID, the student id) and, in DIR/gradescope/, the
+    autograder zip that runs cnn-grade on Gradescope itself. -> (the CSV, the zip)"""
+    from .assignment import DEFAULT, load_assignment
+    from .generate import build_wheel, write_gradescope
+
+    with open(path, "w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["SID", "Score"])
+        for student, _, results in _latest(out_dir):
+            writer.writerow([student, results["score"]])
+    assignment_file = Path(assignment_file or DEFAULT)
+    with tempfile.TemporaryDirectory(prefix="cnn-grade-wheel-") as scratch:
+        archive = write_gradescope(Path(out_dir) / "gradescope", load_assignment(assignment_file).name,
+                                   build_wheel(Path(scratch)), assignment_file)
+    return path, archive

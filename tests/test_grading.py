@@ -163,3 +163,17 @@ def test_command_line_errors_are_clear(tmp_path, capsys):
         with pytest.raises(SystemExit) as exit_info:
             main([*command, "--help"])
         assert exit_info.value.code == 0
+
+
+@pytest.mark.slow
+def test_exports_for_a_spreadsheet_canvas_and_gradescope(tmp_path):
+    (tmp_path / "alice.py").write_text(CORR2D)
+    out = tmp_path / "out"
+    grade([tmp_path / "alice.py"], out)
+    for form in ("csv", "canvas", "gradescope"):
+        assert main(["export", str(out), "--format", form]) == 0
+    assert (out / "grades-csv.csv").read_text().splitlines()[1].startswith("alice,")
+    canvas = (out / "grades-canvas.csv").read_text().splitlines()
+    assert canvas[1].startswith("Points Possible") and canvas[2].split(",")[3] == "alice"
+    assert (out / "grades-gradescope.csv").read_text().splitlines() == ["SID,Score", "alice,6.0"]
+    assert (out / "gradescope" / "cnn.zip").stat().st_size > 10_000
