@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from autograder.cli import DEMO_CLASS, main
+from autograder.cli import main
 
 
 

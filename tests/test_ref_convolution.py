@@ -3,7 +3,6 @@ import warnings
 
 import numpy as np
 import pytest
-import torch
 import torch.nn.functional as F
 from hypothesis import example, given, settings
 from hypothesis import strategies as st

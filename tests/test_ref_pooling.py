@@ -1,7 +1,6 @@
 """cnn_ref.pooling against torch: max_pool2d, avg_pool2d, avg_pool2d * area, lp_pool2d (SPEC.md)."""
 import numpy as np
 import pytest
-import torch
 import torch.nn.functional as F
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
