@@ -229,14 +229,6 @@ class Sandbox:
             self.scratch.cleanup()
         self.process = None
 
-    close = kill
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *_):
-        self.kill()
-
     # -- talking to it ---------------------------------------------------------------------------
 
     def _exchange(self, request, blobs, seconds):
