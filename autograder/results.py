@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 from . import __version__
+from .answer import CRASHED
 from .variants import explain
 
 NO_SANDBOX_FLAG = "no-sandbox"
@@ -66,7 +67,7 @@ def graded_results(submission, assignment, outcomes, load, answers, static_forbi
                       "status": "passed" if score == points else "failed", "visibility": "visible",
                       "output": output, "extra_data": {"question": outcome.question, "diagnoses": diagnoses}})
     for answer in answers:
-        if answer.failure == "crashed":
+        if answer.failure == CRASHED:
             flags.append(f"crash:{answer.function}")
         if any("monitor" in api for api in answer.forbidden):
             flags.append("sandbox-violation")
