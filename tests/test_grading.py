@@ -177,3 +177,24 @@ def test_exports_for_a_spreadsheet_canvas_and_gradescope(tmp_path):
     assert canvas[1].startswith("Points Possible") and canvas[2].split(",")[3] == "alice"
     assert (out / "grades-gradescope.csv").read_text().splitlines() == ["SID,Score", "alice,6.0"]
     assert (out / "gradescope" / "cnn.zip").stat().st_size > 10_000
+
+
+def test_old_notebook_formats_are_upgraded_or_refused_clearly(tmp_path):
+    v3 = nbformat.v3.new_notebook(worksheets=[nbformat.v3.new_worksheet(cells=[
+        nbformat.v3.new_code_cell(input=CORR2D)])])
+    (tmp_path / "old.ipynb").write_text(nbformat.v3.writes_json(v3))
+    (tmp_path / "ancient.ipynb").write_text('{"nbformat": 99, "nbformat_minor": 0, "cells": [], "metadata": {}}')
+    grade([tmp_path / "old.ipynb", tmp_path / "ancient.ipynb"], tmp_path / "out")
+    old = results_of(tmp_path / "out", "old")
+    assert old["extra_data"]["error"] is None
+    assert all(t["score"] == t["max_score"] for t in old["tests"] if t["extra_data"]["question"] == "corr2d")
+    ancient = results_of(tmp_path / "out", "ancient")
+    assert ancient["extra_data"]["error"]["kind"] == "not-a-notebook"
+    assert "Unsupported nbformat version 99" in ancient["extra_data"]["error"]["message"]
+
+
+def test_student_output_cannot_inject_markup_into_feedback_pages(tmp_path):
+    (tmp_path / "mallory.py").write_text('print("<script>alert(1)</script>")\nraise ValueError("<b>x</b>")\n')
+    grade([tmp_path / "mallory.py"], tmp_path / "out")
+    page = (tmp_path / "out" / "mallory" / "feedback.html").read_text()
+    assert "<script>alert" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
