@@ -55,6 +55,7 @@ def grade_submissions(submissions, assignment, questions, environment=Environmen
     finally:
         for student in students:
             student.close()
+    from_scratch = {question: question for question in questions if question not in assignment.exempt}
     results = []
     for submission in submissions:
         if submission.error:
@@ -67,7 +68,6 @@ def grade_submissions(submissions, assignment, questions, environment=Environmen
             error = {"kind": "load-failed", "message": load.failure}
             results.append(error_results(submission, assignment, questions, error, student.seconds, isolated))
             continue
-        from_scratch = {question: question for question in questions if question not in assignment.exempt}
         static_forbidden = forbidden_uses([cell["source"] for cell in submission.cells], from_scratch,
                                           assignment.forbidden)
         results.append(graded_results(submission, assignment, tests, load, student.answers,

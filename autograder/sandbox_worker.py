@@ -162,6 +162,11 @@ class NotebookShell:
         return lambda *args, **kwargs: None
 
 
+def exception_names(error):
+    """The raised exception's class names, most derived first: ["ValueError", "Exception", ...]."""
+    return [kind.__name__ for kind in type(error).__mro__]
+
+
 def student_traceback(error):
     """The error as the student's own traceback: only frames of their cells, with line numbers."""
     frames = [frame for frame in traceback.extract_tb(error.__traceback__)
@@ -218,8 +223,7 @@ class Worker:
                 value = function(*args, **kwargs)
         except BaseException as error:
             return self._reply(captured, start, names, before, failure="raised",
-                               message=student_traceback(error),
-                               exception=[kind.__name__ for kind in type(error).__mro__]), []
+                               message=student_traceback(error), exception=exception_names(error)), []
         reply_blobs = []
         try:
             packed = pack(value, reply_blobs)

@@ -4,14 +4,13 @@ submission (grading) or against functions in this process (the self-check and th
 """
 import copy
 import time
-import traceback
 from functools import cached_property
 
-import numpy as np
 
 from .answer import MISSING, RAISED, UNLOADABLE, Answer, ModelRun
 from .sandbox import Sandbox, SandboxFailure
-from .sandbox_worker import predict_with, student_traceback, time_against_matmul, train_model_of
+from .sandbox_worker import (argument_names, exception_names, predict_with, student_traceback,
+                             time_against_matmul, train_model_of)
 
 
 class Student:
@@ -76,17 +75,17 @@ class LocalStudent(Student):
             answer.failure, answer.message = MISSING, f"{function} is not defined"
             return answer
         given_args, given_kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
+        arrays = argument_names(target, given_args, given_kwargs)
+        before = {name: array.tobytes() for name, array in arrays.items()}
         start = time.perf_counter()
         try:
             answer.value = target(*given_args, **given_kwargs)
         except Exception as error:  # the student's error is the answer, not the grader's
-            answer.failure = RAISED
-            answer.message = "".join(traceback.format_exception_only(error)).strip()
-            answer.exception = [kind.__name__ for kind in type(error).__mro__]
+            answer.failure, answer.message = RAISED, student_traceback(error)
+            answer.exception = exception_names(error)
         answer.seconds = time.perf_counter() - start
-        answer.mutated = changed_arguments((args, kwargs), (given_args, given_kwargs))
+        answer.mutated = [name for name, array in arrays.items() if array.tobytes() != before[name]]
         return answer
-
 
     def timing(self, function, *args, matmul, **kwargs):
         target = self.namespace.get(function)
@@ -109,15 +108,6 @@ class LocalStudent(Student):
 
 def num_classes(dataset):
     return int(dataset.y_train.max()) + 1
-
-
-def changed_arguments(sent, after):
-    """Names of the array arguments that differ between two (args, kwargs) pairs."""
-    (args, kwargs), (args_after, kwargs_after) = sent, after
-    named = [(f"argument {i + 1}", a, b) for i, (a, b) in enumerate(zip(args, args_after))]
-    named += [(name, kwargs[name], kwargs_after[name]) for name in kwargs]
-    return [name for name, before, now in named
-            if isinstance(before, np.ndarray) and not np.array_equal(before, now, equal_nan=True)]
 
 
 class SandboxStudent(Student):
