@@ -12,14 +12,10 @@ installed next to the kernel. Students never see it in their notebooks.
 Importing this module is cheap (no numpy, torch or pytest): `autograder/__init__.py` exports
 `check`, and a notebook imports it in every check cell.
 """
-import builtins
-import io
-import linecache
 import os
 import re
 import sys
 import time
-from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -223,43 +219,22 @@ class NotebookRun:
 
 def run_notebook(path):
     """Run a notebook's code cells in this process (the student's own code on their own machine),
-    as Jupyter would: IPython magics transformed, a cell that raises reported and the next run.
-    The self-check cells are skipped; the cells' printed output is not shown."""
-    import nbformat
-    from IPython.core.inputtransformer2 import TransformerManager
+    read and run exactly as the grader's sandbox does: magics transformed, self-check cells left
+    out, a cell that raises reported and the next run, printed output kept out of the report."""
+    from .sandbox_worker import Worker
+    from .submission import read_submission
 
-    from .sandbox_worker import NotebookShell, student_traceback
-
-    notebook = nbformat.read(str(path), as_version=4)
+    path = Path(path)
+    submission = read_submission(path.stem, [path])
+    if submission.error:
+        raise ValueError(submission.error["message"])
     os.environ.setdefault("MPLBACKEND", "Agg")
-    namespace = {"__name__": "__main__", "__builtins__": builtins}
-    run = NotebookRun(namespace, [], 0, [])
-    transform = TransformerManager().transform_cell
-    number = 0
-    for cell in notebook.cells:
-        if cell.get("cell_type") != "code":
-            continue
-        number += 1
-        source = cell.get("source", "")
-        if is_check_cell(source):
-            run.skipped += 1
-            continue
-        label = f"{Path(path).name}, cell {number}"
-        namespace["get_ipython"] = lambda: NotebookShell(namespace, run.notes)
-        filename = f"<{label}>"
-        try:
-            python = transform(source)
-            linecache.cache[filename] = (len(python), None, python.splitlines(keepends=True), filename)
-            code = compile(python, filename, "exec")
-            with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
-                exec(code, namespace)
-        except BaseException as error:  # SystemExit and KeyboardInterrupt in a cell too
-            if isinstance(error, KeyboardInterrupt):
-                raise
-            run.errors.append((label, student_traceback(error) if not isinstance(error, SyntaxError)
-                               else f"SyntaxError: {error}"))
-    namespace.pop("get_ipython", None)
-    return run
+    worker = Worker()
+    report, _ = worker.load({"cells": submission.cells}, [])
+    worker.namespace.pop("get_ipython", None)
+    errors = [(cell["label"], cell["error"]) for cell in report["cells"] if cell["error"]]
+    notes = [note for cell in report["cells"] for note in cell["notes"]] + submission.notes
+    return NotebookRun(worker.namespace, errors, submission.checks_skipped, notes)
 
 
 def check_notebook(path, out=None):

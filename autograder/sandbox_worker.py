@@ -183,11 +183,13 @@ class Worker:
         self.model = None
 
     def capture(self):
+        """Send print()s to a bounded buffer; release() puts the previous streams back."""
+        self.streams = sys.stdout, sys.stderr
         sys.stdout = sys.stderr = BoundedText(self.output_limit)
         return sys.stdout
 
     def release(self, captured):
-        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+        sys.stdout, sys.stderr = self.streams
         return captured.take()
 
     def load(self, request, _blobs):

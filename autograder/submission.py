@@ -28,13 +28,15 @@ MAX_FILE_BYTES = 20 << 20   # a notebook with embedded images is a few MB; more 
 @dataclass
 class Submission:
     """One student's work. cells: [{"label", "filename", "source"}] ready for the sandbox;
-    error: {"kind", "message"} when nothing could be graded; notes: smaller problems to report."""
+    error: {"kind", "message"} when nothing could be graded; notes: smaller problems to report;
+    checks_skipped: self-check cells left out (the sandbox has no autograder to run them)."""
     student: str
     paths: list
     cells: list = field(default_factory=list)
     sha256: str = ""
     error: dict | None = None
     notes: list = field(default_factory=list)
+    checks_skipped: int = 0
 
 
 class Unreadable(Exception):
@@ -91,7 +93,7 @@ def read_submission(student, files):
     problems = []
     for path in files:
         try:
-            submission.cells += _cells(path, _read_bytes(path), submission.notes)
+            submission.cells += _cells(path, _read_bytes(path), submission)
         except Unreadable as problem:
             problems.append({"kind": problem.kind, "message": f"{path.name}: {problem.message}"})
     if submission.cells:
@@ -122,8 +124,8 @@ def _text(data):
         raise Unreadable("encoding", "the file is not UTF-8 text") from None
 
 
-def _cells(path, data, notes):
-    """The file's code cells as [{"label", "filename", "source"}]."""
+def _cells(path, data, submission):
+    """The file's code cells as [{"label", "filename", "source"}]; problems go to its notes."""
     text = _text(data)
     if not text.strip():
         raise Unreadable("empty", "the file is empty")
@@ -135,12 +137,13 @@ def _cells(path, data, notes):
     cells = []
     for number, source in enumerate(sources, 1):
         if path.suffix == ".ipynb" and is_check_cell(source):
-            continue  # the student's self-check (`check("corr2d")`): the sandbox has no autograder
+            submission.checks_skipped += 1
+            continue
         label = f"{path.name}, cell {number}" if path.suffix == ".ipynb" else path.name
         try:
             python = transform(source)
         except Exception as error:  # IPython's transformer gives up on some malformed input
-            notes.append(f"{label}: could not be read as IPython ({error}); it was run as it is")
+            submission.notes.append(f"{label}: could not be read as IPython ({error}); it was run as it is")
             python = source
         cells.append({"label": label, "filename": f"<{_safe_label(label)}>", "source": python})
     return cells
