@@ -3,7 +3,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .hidden import questions_with_suites
+from autograder.grading.hidden import questions_with_suites
 
 DEFAULT = Path(__file__).parent / "assignment.toml"
 

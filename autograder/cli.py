@@ -5,10 +5,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from . import __version__
-from .batch import GRADEBOOK
-from .grading import MODEL_QUESTION, Environment
-from .reports import build_reports
+from autograder import __version__
+from autograder.grading.batch import GRADEBOOK
+from autograder.grading.pipeline import MODEL_QUESTION, Environment
+from autograder.records.reports import build_reports
 
 DEMO_CLASS = Path(__file__).parent / "demo" / "class"
 
@@ -100,7 +100,7 @@ def build_parser():
 
 
 def run_check(args, console):
-    from .check import check_notebook
+    from autograder.selfcheck.checks import check_notebook
 
     if not args.notebook.is_file():
         console.print(f"[red]no such notebook: {args.notebook}[/]")
@@ -109,7 +109,7 @@ def run_check(args, console):
 
 
 def run_generate(args, console):
-    from .generate import EXERCISES, SOLUTIONS, generate_exercises, stale_exercises, write_dist
+    from autograder.authoring.generate import EXERCISES, SOLUTIONS, generate_exercises, stale_exercises, write_dist
 
     solutions, exercises = args.solutions or SOLUTIONS, args.exercises or EXERCISES
     try:
@@ -137,8 +137,8 @@ def run_generate(args, console):
 
 
 def run_grade(args, console):
-    from .assignment import load_assignment
-    from .batch import BatchOptions, grade_batch, summary_table, with_timeout
+    from autograder.assignment import load_assignment
+    from autograder.grading.batch import BatchOptions, grade_batch, summary_table, with_timeout
 
     try:
         assignment = with_timeout(load_assignment(args.assignment), args.timeout)
@@ -196,8 +196,8 @@ def run_report(args, console):
 
 
 def run_export(args, console):
-    from .assignment import load_assignment
-    from .exports import export_canvas, export_csv, export_gradescope
+    from autograder.assignment import load_assignment
+    from autograder.records.exports import export_canvas, export_csv, export_gradescope
 
     if not _gradebook_or_complain(args.out, console):
         return 2

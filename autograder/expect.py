@@ -5,9 +5,9 @@ misconception the result matches) and never the expected values or the test's co
 """
 import numpy as np
 
-from .answer import CRASHED, MISSING, RAISED, TIMEOUT, UNLOADABLE, UNREADABLE
-from .tolerance import mismatches
-from .variants import is_integer, diagnose, explain
+from autograder.grading.answer import CRASHED, MISSING, RAISED, TIMEOUT, UNLOADABLE, UNREADABLE
+from autograder.grading.tolerance import mismatches
+from autograder.grading.variants import is_integer, diagnose, explain
 
 
 class WrongAnswer(AssertionError):

@@ -21,15 +21,15 @@ from pathlib import Path
 import nbformat
 
 from autograder.assignment import load_assignment
-from autograder.batch import BatchOptions, grade_batch
-from autograder.grading import MODEL_QUESTION, Environment
-from autograder.sandbox import bubblewrap
-from autograder.submission import read_submission
+from autograder.grading.batch import BatchOptions, grade_batch
+from autograder.grading.pipeline import MODEL_QUESTION, Environment
+from autograder.grading.sandbox import bubblewrap
+from autograder.grading.submission import read_submission
 
 DEMO = Path(__file__).resolve().parents[1] / "autograder" / "demo" / "class"
 ASSIGNMENT = "cnn"
-TEST_CELL = """from autograder.hidden import SuiteContext, run_suites
-from autograder.student import LocalStudent
+TEST_CELL = """from autograder.grading.hidden import SuiteContext, run_suites
+from autograder.grading.student import LocalStudent
 from autograder.assignment import load_assignment
 failed = [o.name for o in run_suites(SuiteContext(LocalStudent(globals()), "bench", load_assignment().settings),
                                      [{question!r}])

@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 
 import cnn_ref
-from autograder.check import (NOT_FULL_MARKS, check_case, check_notebook, is_check_cell,
-                              public_questions, run_public_checks)
+from autograder.notebooks import is_check_cell
+from autograder.selfcheck.checks import NOT_FULL_MARKS, check_case, check_notebook, public_questions, run_public_checks
 from autograder.cli import main
-from autograder.public_checks import PUBLIC, functions_of
-from autograder.variants import explain
+from autograder.selfcheck.public_cases import PUBLIC, functions_of
+from autograder.grading.variants import explain
 
 SCRATCH_QUESTIONS = [question for question in PUBLIC if question != "cnn_model"]
 
@@ -208,7 +208,7 @@ def test_check_command_exit_codes(tmp_path, capsys):
 
 def test_public_checks_use_only_fixed_inputs():
     """Running the public cases twice gives identical inputs (nothing random)."""
-    from autograder.student import LocalStudent
+    from autograder.grading.student import LocalStudent
 
     calls = []
     for _ in range(2):

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from autograder.forbidden import forbidden_uses
+from autograder.grading.forbidden import forbidden_uses
 
 FORBIDDEN = ["numpy.convolve", "numpy.correlate", "scipy.signal", "scipy.ndimage", "torch", "cnn_ref"]
 

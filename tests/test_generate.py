@@ -19,11 +19,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import generate
+from autograder.authoring import generate
 from autograder.assignment import load_assignment
 from autograder.cli import main
-from autograder.generate import (BEGIN_SOLUTION, END_SOLUTION, exercise_of, read_notebook,
-                                 solution_notebooks, stale_exercises, strip_solution)
+from autograder.authoring.generate import exercise_of, solution_notebooks, stale_exercises, strip_solution
+from autograder.notebooks import BEGIN_SOLUTION, END_SOLUTION, read_notebook, test_question
 
 SOLUTIONS = Path(os.environ.get("CNN_GRADE_SOLUTIONS", generate.SOLUTIONS))
 EXERCISES = Path(os.environ.get("CNN_GRADE_EXERCISES", generate.EXERCISES))
@@ -178,8 +178,8 @@ def assignment():
 
 
 def _grade(paths, assignment, questions, student):
-    from autograder.grading import grade_submission
-    from autograder.submission import read_submission
+    from autograder.grading.pipeline import grade_submission
+    from autograder.grading.submission import read_submission
 
     return grade_submission(read_submission(student, paths), assignment, questions)
 
@@ -269,7 +269,7 @@ def test_nbgrader_autogrades_the_solution_fully(dist, tmp_path, assignment):
     assert [path.name for path in sources] == [path.name for path in _solution_paths()]
     for path in sources:   # every test cell of a numpy question runs its hidden suite too
         for cell in read_notebook(path).cells:
-            if generate.test_question(cell) not in (None, MODEL):
+            if test_question(cell) not in (None, MODEL):
                 assert "### BEGIN HIDDEN TESTS" in cell.source and "hidden_check(" in cell.source, path.name
     _run([f"{BIN}/nbgrader", "generate_assignment", name, "--force"], course)
     released = sorted((course / "release" / name).glob("*.ipynb"))

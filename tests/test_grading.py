@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from autograder.cli import main
-from autograder.submission import output_folder_name
+from autograder.grading.submission import output_folder_name
 
 CORR2D = """
 import numpy as np

@@ -7,8 +7,8 @@ import pytest
 
 import cnn_ref.model
 from autograder.assignment import load_assignment
-from autograder.grading import grade_submission
-from autograder.submission import read_submission
+from autograder.grading.pipeline import grade_submission
+from autograder.grading.submission import read_submission
 
 ASSIGNMENT = load_assignment()
 QUESTION = "cnn_model"

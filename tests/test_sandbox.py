@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.answer import CRASHED, MISSING, RAISED, TIMEOUT, UNREADABLE
+from autograder.grading.answer import CRASHED, MISSING, RAISED, TIMEOUT, UNREADABLE
 from autograder.assignment import Limits
-from autograder.sandbox import Sandbox, bubblewrap
+from autograder.grading.sandbox import Sandbox, bubblewrap
 
 needs_bwrap = pytest.mark.skipif(bubblewrap() is None, reason="bubblewrap is not installed")
 LIMITS = Limits(load_seconds=20, call_seconds=3, memory_mb=1024, processes=32, output_kb=4)

@@ -11,8 +11,8 @@ import pytest
 
 import cnn_ref
 from autograder.assignment import load_assignment
-from autograder.hidden import SuiteContext, questions_with_suites, run_suites, suite_path
-from autograder.student import LocalStudent
+from autograder.grading.hidden import SuiteContext, questions_with_suites, run_suites, suite_path
+from autograder.grading.student import LocalStudent
 
 QUESTIONS = [
     "conv1d", "corr2d", "convolve2d", "conv2d_forward", "conv_matrix", "conv2d_backward",

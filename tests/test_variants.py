@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import cnn_ref
-from autograder.variants import EXPLANATIONS, VARIANTS, _matches, diagnose, explain
+from autograder.grading.variants import EXPLANATIONS, VARIANTS, _matches, diagnose, explain
 
 # SPEC's "Misconception diagnoses" list.
 SPEC_DIAGNOSES = (

@@ -1,7 +1,7 @@
 """Fixtures of the hidden suites, handed out by the grader through one SuiteContext per submission."""
 import pytest
 
-from autograder.hidden import CONTEXTS, question_of, rng_for
+from autograder.grading.hidden import CONTEXTS, question_of, rng_for
 
 
 @pytest.fixture(scope="session")

@@ -14,12 +14,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import __version__
-from .gradebook import Gradebook
-from .grading import MODEL_QUESTION, Environment, grade_chunk, load_dataset
-from .results import write_results
-from .sandbox import BWRAP_MISSING, bubblewrap
-from .submission import find_submissions, output_folder_name
+from autograder import __version__
+from autograder.records.gradebook import Gradebook
+from autograder.grading.pipeline import MODEL_QUESTION, Environment, grade_chunk, load_dataset
+from autograder.records.results import write_results
+from autograder.grading.sandbox import BWRAP_MISSING, bubblewrap
+from autograder.grading.submission import find_submissions, output_folder_name
 
 GRADEBOOK = "gradebook.sqlite"
 CHUNK_MAX = 8

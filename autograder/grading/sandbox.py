@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .answer import CRASHED, MISSING, RAISED, TIMEOUT, UNLOADABLE, UNREADABLE, Answer
-from .sandbox_worker import Unreadable, encode_frame, pack, read_frame, unpack
+from autograder.grading.answer import CRASHED, MISSING, RAISED, TIMEOUT, UNLOADABLE, UNREADABLE, Answer
+from autograder.grading.sandbox_worker import Unreadable, encode_frame, pack, read_frame, unpack
 
 WORKER = Path(__file__).with_name("sandbox_worker.py")
 DIGITS_FILE = "digits.csv.gz"

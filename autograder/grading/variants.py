@@ -19,7 +19,7 @@ from cnn_ref._args import pair
 from cnn_ref.convolution import conv_padding
 from cnn_ref.pooling import POOL_MODES
 
-from .tolerance import same_array
+from autograder.grading.tolerance import same_array
 
 
 @dataclass(frozen=True)

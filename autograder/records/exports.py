@@ -4,8 +4,8 @@ import csv
 import tempfile
 from pathlib import Path
 
-from .gradebook import Gradebook
-from .reports import max_score
+from autograder.records.gradebook import Gradebook
+from autograder.records.reports import max_score
 
 
 def _latest(out_dir):
@@ -45,8 +45,8 @@ def export_canvas(out_dir, path, assignment_name):
 def export_gradescope(out_dir, path, assignment_file):
     """Gradescope's score upload (matched on SID, the student id) and, in DIR/gradescope/, the
     autograder zip that runs cnn-grade on Gradescope itself. -> (the CSV, the zip)"""
-    from .assignment import DEFAULT, load_assignment
-    from .generate import build_wheel, write_gradescope
+    from autograder.assignment import DEFAULT, load_assignment
+    from autograder.authoring.generate import build_wheel, write_gradescope
 
     with open(path, "w", newline="") as file:
         writer = csv.writer(file)

@@ -4,9 +4,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from . import __version__
-from .answer import CRASHED
-from .variants import explain
+from autograder import __version__
+from autograder.grading.answer import CRASHED
+from autograder.grading.variants import explain
 
 NO_SANDBOX_FLAG = "no-sandbox"
 

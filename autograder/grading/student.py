@@ -7,9 +7,9 @@ import time
 from functools import cached_property
 
 
-from .answer import MISSING, RAISED, UNLOADABLE, Answer, ModelRun
-from .sandbox import Sandbox, SandboxFailure
-from .sandbox_worker import (argument_names, exception_names, predict_with, student_traceback,
+from autograder.grading.answer import MISSING, RAISED, UNLOADABLE, Answer, ModelRun
+from autograder.grading.sandbox import Sandbox, SandboxFailure
+from autograder.grading.sandbox_worker import (argument_names, exception_names, predict_with, student_traceback,
                              time_against_matmul, train_model_of)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .gradebook import Gradebook
+from autograder.records.gradebook import Gradebook
 
 TEMPLATES = Path(__file__).parent / "templates"
 STYLESHEET = "style.css"

@@ -13,7 +13,6 @@ Importing this module is cheap (no numpy, torch or pytest): `autograder/__init__
 `check`, and a notebook imports it in every check cell.
 """
 import os
-import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -21,10 +20,8 @@ from pathlib import Path
 
 NOT_FULL_MARKS = ("Passing these checks does not mean full marks: the grader runs many more "
                   "hidden tests.")
-ASSIGNMENT_FILE = Path(__file__).parent / "assignment.toml"
-# A cell that only runs self-checks: `from autograder import check` and `check("...")` lines.
-_CHECK_LINE = re.compile(r"""\s*(#.*|from\s+autograder\s+import\s+check\s*(#.*)?|"""
-                         r"""check\(\s*(?P<q>['"][A-Za-z0-9_]+['"])\s*\)\s*(#.*)?|)\s*""")
+ASSIGNMENT_FILE = Path(__file__).parents[1] / "assignment.toml"
+
 
 
 @dataclass
@@ -96,14 +93,14 @@ def titles():
 
 def public_questions():
     """The questions that have public checks, in the assignment's order."""
-    from .public_checks import PUBLIC
+    from autograder.selfcheck.public_cases import PUBLIC
     order = list(titles())
     return sorted(PUBLIC, key=lambda question: order.index(question) if question in order else len(order))
 
 
 def defined_questions(namespace):
     """The questions all of whose functions `namespace` defines."""
-    from .public_checks import functions_of
+    from autograder.selfcheck.public_cases import functions_of
     return [question for question in public_questions()
             if all(callable(namespace.get(name)) for name in functions_of(question))]
 
@@ -111,9 +108,9 @@ def defined_questions(namespace):
 def run_public_checks(question, namespace, cases=None):
     """A CheckReport of `question`'s public cases (all, or the indices in `cases`) against the
     functions in `namespace`."""
-    from .expect import WrongAnswer, expect_unchanged
-    from .public_checks import PUBLIC, functions_of
-    from .student import LocalStudent
+    from autograder.expect import WrongAnswer, expect_unchanged
+    from autograder.selfcheck.public_cases import PUBLIC, functions_of
+    from autograder.grading.student import LocalStudent
 
     if question not in PUBLIC:
         raise ValueError(f"no public checks for {question!r}; the questions are "
@@ -185,9 +182,9 @@ def hidden_check(question, seed=None, namespace=None, assignment=None):
     """Run `question`'s hidden suite (fixed seed: the assignment's, or `seed`) on the caller's
     namespace; raises AssertionError naming the tests that failed. For nbgrader's hidden tests
     and otter's hidden cases, where the autograder package is installed in the grading kernel."""
-    from .assignment import load_assignment
-    from .hidden import SuiteContext, run_suites
-    from .student import LocalStudent
+    from autograder.assignment import load_assignment
+    from autograder.grading.hidden import SuiteContext, run_suites
+    from autograder.grading.student import LocalStudent
 
     namespace = _caller_namespace() if namespace is None else namespace
     assignment = load_assignment(assignment)
@@ -199,12 +196,6 @@ def hidden_check(question, seed=None, namespace=None, assignment=None):
     if failed:
         details = "\n\n".join(f"{outcome.name}\n{outcome.output}" for outcome in failed)
         raise AssertionError(f"{len(failed)} of {len(outcomes)} hidden tests of {question} failed:\n\n{details}")
-
-
-def is_check_cell(source):
-    """True for a cell that only imports and runs self-checks (and comments)."""
-    lines = source.splitlines()
-    return any("check(" in line for line in lines) and all(_CHECK_LINE.fullmatch(line) for line in lines)
 
 
 # ---- cnn-grade check NOTEBOOK ----------------------------------------------------------------------
@@ -221,8 +212,8 @@ def run_notebook(path):
     """Run a notebook's code cells in this process (the student's own code on their own machine),
     read and run exactly as the grader's sandbox does: magics transformed, self-check cells left
     out, a cell that raises reported and the next run, printed output kept out of the report."""
-    from .sandbox_worker import Worker
-    from .submission import read_submission
+    from autograder.grading.sandbox_worker import Worker
+    from autograder.grading.submission import read_submission
 
     path = Path(path)
     submission = read_submission(path.stem, [path])

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from .expect import WrongAnswer
+from autograder.expect import WrongAnswer
 
-SUITES = Path(__file__).parent / "suites"
+SUITES = Path(__file__).parents[1] / "suites"
 # pytest's plugins that grading does not use; each costs time on every one of ~100 tests.
 PLUGINS_OFF = [option for plugin in ("cacheprovider", "terminal", "logging", "warnings", "faulthandler",
                                      "junitxml", "doctest", "pastebin", "nose", "stepwise", "lsof",

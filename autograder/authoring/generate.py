@@ -27,60 +27,16 @@ from pathlib import Path
 
 import nbformat
 
-PROJECT = Path(__file__).resolve().parent.parent
+from autograder.notebooks import (BEGIN_SOLUTION, END_SOLUTION, is_solution_cell, nbgrader_meta, notebook_text,
+                                  read_notebook, test_question, write_text)
+
+PROJECT = Path(__file__).resolve().parents[2]
 SOLUTIONS = PROJECT / "solutions"
 EXERCISES = PROJECT / "exercises"
 
-BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 GENERIC_TODO = "Replace this line with your code."
 MARKDOWN_TODO = "YOUR ANSWER HERE"
-_CHECK_CALL = re.compile(r"""^\s*check\(\s*['"](?P<question>[A-Za-z0-9_]+)['"]\s*\)\s*$""", re.M)
-
-
-# ---- reading and writing notebooks ------------------------------------------------------------------
-
-def read_notebook(path):
-    """A notebook as nbformat 4. Cells without an id get a stable one (nbformat would invent a
-    random id on every read, and the exercises would never be up to date)."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    if data.get("nbformat") == 4 and data.get("nbformat_minor", 0) >= 5:
-        taken = {cell.get("id") for cell in data.get("cells", [])}
-        for index, cell in enumerate(data.get("cells", [])):
-            if not cell.get("id"):
-                cell["id"] = next(f"cell-{index}{suffix}" for suffix in ("", *map(str, range(1, 99)))
-                                  if f"cell-{index}{suffix}" not in taken)
-                taken.add(cell["id"])
-    return nbformat.reads(json.dumps(data), as_version=4)
-
-
-def notebook_text(notebook):
-    return nbformat.writes(notebook) + "\n"
-
-
-def _write(path, text):
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
-
-def nbgrader_meta(cell):
-    return cell.get("metadata", {}).get("nbgrader", {}) or {}
-
-
-def is_solution_cell(cell):
-    return bool(nbgrader_meta(cell).get("solution")) or BEGIN_SOLUTION in cell.get("source", "")
-
-
-def test_question(cell):
-    """The question a test cell checks (`check("q")`), or None for any other cell."""
-    if cell.get("cell_type") != "code":
-        return None
-    found = _CHECK_CALL.search(cell.get("source", ""))
-    if found:
-        return found["question"]
-    meta = nbgrader_meta(cell)
-    return meta.get("grade_id") if meta.get("grade") and not meta.get("solution") else None
 
 
 # ---- exercises ------------------------------------------------------------------------------------
@@ -178,7 +134,7 @@ def generate_exercises(solutions=SOLUTIONS, exercises=EXERCISES):
     written = []
     for path in _existing_solutions(solutions):
         target = Path(exercises) / path.name
-        _write(target, notebook_text(exercise_of(read_notebook(path))))
+        write_text(target, notebook_text(exercise_of(read_notebook(path))))
         written.append(target)
     return written
 
@@ -228,7 +184,7 @@ c.ExecutePreprocessor.timeout = 600
 '''
 
 HIDDEN_TEST = f'''{BEGIN_HIDDEN}
-from autograder.check import hidden_check
+from autograder.selfcheck.checks import hidden_check
 hidden_check("{{question}}")
 {END_HIDDEN}'''
 
@@ -236,7 +192,7 @@ hidden_check("{{question}}")
 def hidden_questions():
     """Questions whose hidden suite the exports run in the notebook's kernel: all but cnn_model,
     whose training and held-out split stay with `cnn-grade grade`."""
-    from .hidden import questions_with_suites
+    from autograder.grading.hidden import questions_with_suites
     return [question for question in questions_with_suites() if question != "cnn_model"]
 
 
@@ -255,9 +211,9 @@ def nbgrader_source_of(solution, hidden):
 def write_nbgrader(solutions, target, name):
     """DIR/nbgrader/: nbgrader_config.py and source/<name>/*.ipynb."""
     hidden = set(hidden_questions())
-    _write(target / "nbgrader_config.py", NBGRADER_CONFIG.format(name=name))
+    write_text(target / "nbgrader_config.py", NBGRADER_CONFIG.format(name=name))
     for path in _existing_solutions(solutions):
-        _write(target / "source" / name / path.name, notebook_text(nbgrader_source_of(read_notebook(path), hidden)))
+        write_text(target / "source" / name / path.name, notebook_text(nbgrader_source_of(read_notebook(path), hidden)))
     return target
 
 
@@ -314,7 +270,7 @@ OTTER_FILES = "/autograder/source/files"   # where otter's Gradescope zip puts a
 def otter_master_of(solution, name, hidden, wheel="cnn_autograder-0.1.0-py3-none-any.whl"):
     """An otter-assign master notebook: each solution cell and its test cell become a question
     block whose tests are our public cases (visible) and the hidden suite (hidden)."""
-    from .public_checks import PUBLIC
+    from autograder.selfcheck.public_cases import PUBLIC
 
     cells = [_raw(OTTER_CONFIG.format(name=name, wheel=wheel))]
     source_cells = list(solution.cells)
@@ -342,10 +298,10 @@ def otter_master_of(solution, name, hidden, wheel="cnn_autograder-0.1.0-py3-none
         cells += [_raw(header), _raw("# BEGIN SOLUTION"), code, _raw("# END SOLUTION"), _raw("# BEGIN TESTS")]
         for case_index, case in enumerate(PUBLIC.get(question, ())):
             cells.append(nbformat.v4.new_code_cell(
-                f"# {case.name}\nfrom autograder.check import check_case\ncheck_case({question!r}, {case_index})"))
+                f"# {case.name}\nfrom autograder.selfcheck.checks import check_case\ncheck_case({question!r}, {case_index})"))
         if question in hidden:
             cells.append(nbformat.v4.new_code_cell(
-                f"# HIDDEN: the hidden suite of {question}\nfrom autograder.check import hidden_check\n"
+                f"# HIDDEN: the hidden suite of {question}\nfrom autograder.selfcheck.checks import hidden_check\n"
                 f"hidden_check({question!r})"))
         cells += [_raw("# END TESTS"), _raw("# END QUESTION")]
     master = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(solution.metadata))
@@ -372,13 +328,13 @@ def write_otter(solutions, target, name, wheel):
     hidden = set(hidden_questions())
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(wheel, target / wheel.name)
-    _write(target / "requirements.txt",
+    write_text(target / "requirements.txt",
            "# The autograder package, from otter's autograder zip (autograder_files). It pins torch at\n"
            "# 2.13.0; where the default index serves the multi-GB CUDA build, install the CPU build first.\n"
            f"{OTTER_FILES}/{wheel.name}\n")
     for path in _existing_solutions(solutions):
         master = otter_master_of(read_notebook(path), f"{name}-{path.stem}", hidden, wheel.name)
-        _write(target / path.name, notebook_text(master))
+        write_text(target / path.name, notebook_text(master))
     return target
 
 
@@ -495,7 +451,7 @@ def write_gradescope(target, name, wheel, assignment_file):
 
 def write_dist(solutions, dist, assignment_file=None):
     """DIR/nbgrader, DIR/otter and DIR/gradescope/<assignment>.zip; returns {form: path}."""
-    from .assignment import DEFAULT, load_assignment
+    from autograder.assignment import DEFAULT, load_assignment
 
     assignment_file = Path(assignment_file or DEFAULT)
     name = load_assignment(assignment_file).name

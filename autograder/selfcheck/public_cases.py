@@ -5,7 +5,7 @@ through the same `student` interface and the same `expect_*` checks as the hidde
 wrong answer gets the grader's own diagnosis ("the kernel is flipped...") without revealing
 anything the hidden tests use. Expected values come from `cnn_ref`, which the grader trusts.
 
-Each case is a function of the `student` object (see `autograder.student`), registered with
+Each case is a function of the `student` object (see `autograder.grading.student`), registered with
 `@public(question)`; its docstring's first line says what it checks, in student terms.
 """
 from dataclasses import dataclass
@@ -15,7 +15,7 @@ import numpy as np
 
 import cnn_ref
 
-from .expect import WrongAnswer, expect_close, expect_equal, expect_int, expect_value_error, returned
+from autograder.expect import WrongAnswer, expect_close, expect_equal, expect_int, expect_value_error, returned
 
 PARAMETER_BUDGET = 100_000   # SPEC's default; the assignment file's parameter_budget wins
 
@@ -44,7 +44,7 @@ def public(question):
 
 def parameter_budget():
     """cnn_model's parameter budget from the bundled assignment file, else SPEC's default."""
-    from .check import assignment_data
+    from autograder.selfcheck.checks import assignment_data
     return int(assignment_data().get("questions", {}).get("cnn_model", {}).get("parameter_budget",
                                                                                PARAMETER_BUDGET))
 

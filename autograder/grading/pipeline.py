@@ -9,12 +9,12 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .forbidden import forbidden_uses
-from .hidden import SuiteContext, run_suites_for
-from .results import error_results, graded_results
-from .sandbox import LoadReport, bubblewrap
-from .student import SandboxStudent
-from .submission import read_submission
+from autograder.grading.forbidden import forbidden_uses
+from autograder.grading.hidden import SuiteContext, run_suites_for
+from autograder.records.results import error_results, graded_results
+from autograder.grading.sandbox import LoadReport, bubblewrap
+from autograder.grading.student import SandboxStudent
+from autograder.grading.submission import read_submission
 
 MODEL_QUESTION = "cnn_model"
 

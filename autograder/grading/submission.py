@@ -19,7 +19,7 @@ sys.modules.setdefault("rfc3987_syntax", None)
 import nbformat  # noqa: E402
 from IPython.core.inputtransformer2 import TransformerManager
 
-from .check import is_check_cell
+from autograder.notebooks import is_check_cell
 
 SOURCE_SUFFIXES = (".ipynb", ".py")
 MAX_FILE_BYTES = 20 << 20   # a notebook with embedded images is a few MB; more is not a submission
