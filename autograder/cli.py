@@ -7,7 +7,7 @@ from rich.console import Console
 
 from autograder import __version__
 from autograder.grading.batch import GRADEBOOK
-from autograder.grading.pipeline import MODEL_QUESTION, Environment
+from autograder.grading.pipeline import Environment
 from autograder.records.reports import build_reports
 
 DEMO_CLASS = Path(__file__).parent / "demo" / "class"
@@ -24,9 +24,9 @@ def _add_grading_options(parser):
     parser.add_argument("--workers", type=int, default=1, help="submissions graded at a time")
     parser.add_argument("--scheduler", help="address of a Dask scheduler to grade on")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
-                        help="where cnn_model trains (auto: cuda when torch sees a GPU)")
+                        help="where a model question trains (auto: cuda when torch sees a GPU)")
     parser.add_argument("--data-dir", type=Path, help="MNIST IDX files or CIFAR-10 python batches for "
-                        "cnn_model (default: scikit-learn's 8x8 digits)")
+                        "the model question (default: scikit-learn's 8x8 digits)")
     parser.add_argument("--timeout", type=float, help="seconds one call of a student function may take")
     parser.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
     parser.add_argument("--no-sandbox", action="store_true",
@@ -100,7 +100,7 @@ def build_parser():
 
 
 def run_check(args, console):
-    from autograder.selfcheck.checks import check_notebook
+    from autograder.selfcheck.notebook import check_notebook
 
     if not args.notebook.is_file():
         console.print(f"[red]no such notebook: {args.notebook}[/]")
@@ -145,8 +145,8 @@ def run_grade(args, console):
     except (OSError, ValueError) as error:
         console.print(f"[red]cannot read the assignment: {error}[/]")
         return 2
-    questions = args.questions or assignment.questions
-    unknown = [question for question in questions if question not in assignment.weights]
+    questions = args.questions or assignment.ids
+    unknown = [question for question in questions if question not in assignment.questions]
     if unknown:
         console.print(f"[red]unknown question(s): {', '.join(unknown)}; "
                       f"the assignment has {', '.join(assignment.questions)}[/]")
@@ -155,7 +155,7 @@ def run_grade(args, console):
     if missing:
         console.print(f"[red]no such file or folder: {', '.join(missing)}[/]")
         return 2
-    environment = Environment(isolate=not args.no_sandbox, device=_device(args.device, questions),
+    environment = Environment(isolate=not args.no_sandbox, device=_device(args.device, assignment, questions),
                               data_dir=str(args.data_dir) if args.data_dir else None)
     options = BatchOptions(questions=questions, workers=args.workers, scheduler=args.scheduler,
                            force=args.force, environment=environment)
@@ -172,9 +172,9 @@ def run_grade(args, console):
     return 0
 
 
-def _device(choice, questions):
-    """auto means cuda when torch sees a GPU; torch is imported only when the model is graded."""
-    if choice != "auto" or MODEL_QUESTION not in questions:
+def _device(choice, assignment, questions):
+    """auto means cuda when torch sees a GPU; torch is imported only when a model is graded."""
+    if choice != "auto" or not any(assignment.questions[question].trains_model for question in questions):
         return "cpu" if choice == "auto" else choice
     import torch
 

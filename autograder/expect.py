@@ -7,7 +7,8 @@ import numpy as np
 
 from autograder.grading.answer import CRASHED, MISSING, RAISED, TIMEOUT, UNLOADABLE, UNREADABLE
 from autograder.grading.tolerance import mismatches
-from autograder.grading.variants import is_integer, diagnose, explain
+from autograder.grading.variants import diagnose, is_integer
+from autograder.diagnoses import Diagnosis, explain
 
 
 class WrongAnswer(AssertionError):
@@ -38,11 +39,11 @@ def fail(answer, problem, diagnoses=()):
 
 _FAILURES = {
     MISSING: ("missing", "Your submission does not define {function}."),
-    RAISED: ("exception", "Your function raised {message}"),
-    TIMEOUT: ("timeout", "Your function did not finish within {message}."),
-    CRASHED: ("exception", "The process running your code died: {message}"),
-    UNREADABLE: ("wrong-type", "Your function returned {message}"),
-    UNLOADABLE: ("exception", "Your submission could not be loaded: {message}"),
+    RAISED: (Diagnosis.EXCEPTION, "Your function raised {message}"),
+    TIMEOUT: (Diagnosis.TIMEOUT, "Your function did not finish within {message}."),
+    CRASHED: (Diagnosis.EXCEPTION, "The process running your code died: {message}"),
+    UNREADABLE: (Diagnosis.WRONG_TYPE, "Your function returned {message}"),
+    UNLOADABLE: (Diagnosis.EXCEPTION, "Your submission could not be loaded: {message}"),
 }
 
 
@@ -52,7 +53,7 @@ def returned(answer):
         return answer.value
     diagnosis, problem = _FAILURES[answer.failure]
     if "NotImplementedError" in answer.exception:
-        diagnosis = "not-implemented"
+        diagnosis = Diagnosis.NOT_IMPLEMENTED
     fail(answer, problem.format(message=answer.message, function=answer.function),
          [] if diagnosis == "missing" else [diagnosis])
 
@@ -99,7 +100,7 @@ def expect_unchanged(answer):
     """Pass when the call left every input array as it was."""
     returned(answer)
     if answer.mutated:
-        fail(answer, f"Your function changed its input {', '.join(answer.mutated)}.", ["mutates-input"])
+        fail(answer, f"Your function changed its input {', '.join(answer.mutated)}.", [Diagnosis.MUTATES_INPUT])
 
 
 def _difference(value, expected, names):
@@ -133,15 +134,15 @@ def _diagnoses(answer, value, expected):
     found = diagnose(answer.function, answer.args, answer.kwargs, value)
     if isinstance(value, np.ndarray) and isinstance(expected, np.ndarray):
         if value.shape != expected.shape:
-            found.append("wrong-shape")
+            found.append(Diagnosis.WRONG_SHAPE)
         elif value.dtype.kind != "f":
-            found.append("wrong-type")
+            found.append(Diagnosis.WRONG_TYPE)
         elif not np.all(np.isfinite(value)):
-            found.append("nan-output")
+            found.append(Diagnosis.NAN_OUTPUT)
     elif is_integer(expected) and not is_integer(value):
-        found.append("no-floor" if isinstance(value, float) else "wrong-type")
+        found.append(Diagnosis.NO_FLOOR if isinstance(value, float) else Diagnosis.WRONG_TYPE)
     elif isinstance(expected, np.ndarray) or (isinstance(expected, tuple) and not isinstance(value, (tuple, list))):
-        found.append("wrong-type")
+        found.append(Diagnosis.WRONG_TYPE)
     return found
 
 
@@ -173,7 +174,7 @@ def expect_fast(timing, full_ratio, zero_ratio):
     fraction = min(max((zero_ratio - ratio) / (zero_ratio - full_ratio), 0.0), 1.0)
     raise PartialCredit(fraction, f"{measured} A vectorized im2col takes under {full_ratio} times as "
                         "long: build all windows at once (stride tricks) and use one matrix product, "
-                        "with no Python loop over output pixels.", ["too-slow"])
+                        "with no Python loop over output pixels.", [Diagnosis.TOO_SLOW])
 
 
 def trained(run):

@@ -22,7 +22,7 @@ import nbformat
 
 from autograder.assignment import load_assignment
 from autograder.grading.batch import BatchOptions, grade_batch
-from autograder.grading.pipeline import MODEL_QUESTION, Environment
+from autograder.grading.pipeline import Environment
 from autograder.grading.sandbox import bubblewrap
 from autograder.grading.submission import read_submission
 
@@ -31,7 +31,7 @@ ASSIGNMENT = "cnn"
 TEST_CELL = """from autograder.grading.hidden import SuiteContext, run_suites
 from autograder.grading.student import LocalStudent
 from autograder.assignment import load_assignment
-failed = [o.name for o in run_suites(SuiteContext(LocalStudent(globals()), "bench", load_assignment().settings),
+failed = [o.name for o in run_suites(SuiteContext(LocalStudent(globals()), "bench", load_assignment()),
                                      [{question!r}])
           if not o.passed]
 assert not failed, failed"""
@@ -119,7 +119,7 @@ def main():
     parser.add_argument("--students", type=int, default=8)
     args = parser.parse_args()
     assignment = load_assignment()
-    questions = [question for question in assignment.questions if question != MODEL_QUESTION]
+    questions = [question.id for question in assignment.questions.values() if not question.trains_model]
     root = Path(tempfile.mkdtemp(prefix="bench-grade-"))
     try:
         course = build_class(root, args.students, questions, assignment.weights)

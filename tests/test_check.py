@@ -14,10 +14,12 @@ import pytest
 
 import cnn_ref
 from autograder.notebooks import is_check_cell
-from autograder.selfcheck.checks import NOT_FULL_MARKS, check_case, check_notebook, public_questions, run_public_checks
+from autograder.selfcheck.checks import NOT_FULL_MARKS, check_case, public_questions, run_public_checks
+from autograder.selfcheck.notebook import check_notebook
 from autograder.cli import main
-from autograder.selfcheck.public_cases import PUBLIC, functions_of
-from autograder.grading.variants import explain
+from autograder.assignment import bundled_assignment
+from autograder.selfcheck.public_cases import PUBLIC
+from autograder.diagnoses import explain
 
 SCRATCH_QUESTIONS = [question for question in PUBLIC if question != "cnn_model"]
 
@@ -219,4 +221,4 @@ def test_public_checks_use_only_fixed_inputs():
         calls.append([(answer.function, [np.asarray(arg).tolist() if isinstance(arg, np.ndarray) else arg
                                          for arg in answer.args]) for answer in student.answers])
     assert calls[0] == calls[1]
-    assert {function for function, _ in calls[0]} == {f for q in SCRATCH_QUESTIONS for f in functions_of(q)}
+    assert {function for function, _ in calls[0]} == {f for q in SCRATCH_QUESTIONS for f in bundled_assignment().questions[q].functions}

@@ -11,7 +11,7 @@ FORBIDDEN = ["numpy.convolve", "numpy.correlate", "scipy.signal", "scipy.ndimage
 
 def uses(*cells, functions=None, forbidden=FORBIDDEN):
     return forbidden_uses([textwrap.dedent(cell) for cell in cells],
-                          {"corr2d": "corr2d"} if functions is None else functions, forbidden)
+                          {"corr2d": ("corr2d",)} if functions is None else functions, forbidden)
 
 
 # --- each way of naming a forbidden API is caught ---------------------------------------------
@@ -151,7 +151,7 @@ def test_torch_used_only_by_the_model_does_not_flag_corr2d():
     cells = ["import torch\nimport numpy as np",
              "def corr2d(x, k):\n    return np.einsum('ij,ij->', x, k)",
              "def build_model(shape, classes):\n    return torch.nn.Sequential(torch.nn.Flatten())"]
-    functions = {"corr2d": "corr2d", "cnn_model": "build_model"}
+    functions = {"corr2d": ("corr2d",), "cnn_model": ("build_model",)}
     assert uses(*cells, functions=functions) == {"cnn_model": ["torch"]}
 
 
@@ -185,7 +185,7 @@ def test_a_name_declared_global_is_the_global():
 def test_magics_and_undefined_functions():
     cells = ["get_ipython().run_line_magic('matplotlib', 'inline')\nimport torch",
              "def corr2d(x, k):\n    return x"]
-    assert uses(*cells, functions={"corr2d": "corr2d", "maxpool2d": "maxpool2d"}) == {}
+    assert uses(*cells, functions={"corr2d": ("corr2d",), "maxpool2d": ("maxpool2d",)}) == {}
 
 
 def test_empty_inputs():

@@ -24,8 +24,9 @@ def build_model(input_shape, num_classes):
 def grade(tmp_path, source, **settings):
     path = tmp_path / "student.py"
     path.write_text(textwrap.dedent(source))
-    assignment = replace(ASSIGNMENT, settings={**ASSIGNMENT.settings,
-                                               QUESTION: {**ASSIGNMENT.settings[QUESTION], **settings}})
+    question = ASSIGNMENT.questions[QUESTION]
+    question = replace(question, settings={**question.settings, **settings})
+    assignment = replace(ASSIGNMENT, questions={**ASSIGNMENT.questions, QUESTION: question})
     results = grade_submission(read_submission("student", [path]), assignment, [QUESTION])
     return results["tests"], results
 

@@ -11,7 +11,8 @@ import pytest
 
 import cnn_ref
 from autograder.assignment import load_assignment
-from autograder.grading.hidden import SuiteContext, questions_with_suites, run_suites, suite_path
+from autograder.assignment import questions_with_suites
+from autograder.grading.hidden import SuiteContext, run_suites, suite_path
 from autograder.grading.student import LocalStudent
 
 QUESTIONS = [
@@ -43,7 +44,7 @@ def _suite_tests(question):
 
 def _run(namespace, seed=SEEDS[0]):
     student = LocalStudent(namespace)
-    return run_suites(SuiteContext(student, seed, load_assignment().settings), QUESTIONS), student
+    return run_suites(SuiteContext(student, seed, load_assignment()), QUESTIONS), student
 
 
 @pytest.fixture(scope="module")

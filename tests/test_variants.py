@@ -1,21 +1,12 @@
 """The misconception catalogue: every variant is told apart from the reference and diagnosed, the
-reference itself never is, every diagnosis is explained, and diagnose survives any value."""
+reference itself never is, and diagnose survives any value."""
 import numpy as np
 import pytest
 
 import cnn_ref
-from autograder.grading.variants import EXPLANATIONS, VARIANTS, _matches, diagnose, explain
+from autograder.grading.variants import VARIANTS, _matches, diagnose
 
 # SPEC's "Misconception diagnoses" list.
-SPEC_DIAGNOSES = (
-    "flipped-kernel", "missing-bias", "padding-one-side", "stride-ignored", "channels-last",
-    "no-channel-sum", "kernel-transposed", "integer-output", "mutates-input", "same-centering",
-    "pool-stride-ignored", "pool-mode-swapped", "l2-no-sqrt", "ceil-floor", "missing-plus-one",
-    "padding-once", "no-floor", "dilation-ignored", "missing-bias-params", "missing-in-channels",
-    "rf-stride-ignored", "db-not-summed", "no-eval-mode", "double-softmax", "ignores-device",
-    "forbidden-api", "timeout", "exception", "wrong-type", "wrong-shape", "nan-output",
-)
-
 MNIST_NET = [
     {"type": "conv2d", "filters": 32, "kernel_size": 3}, {"type": "maxpool2d", "size": 2},
     {"type": "conv2d", "filters": 64, "kernel_size": 3}, {"type": "maxpool2d", "size": 2},
@@ -136,15 +127,6 @@ def test_variants_leave_their_inputs_unchanged():
             diagnose(question, args, kwargs, None)
             after = [arg for arg in args if isinstance(arg, np.ndarray)]
             assert all(np.array_equal(old, new) for old, new in zip(before, after)), question
-
-
-def test_explanations_cover_every_diagnosis():
-    used = {variant.diagnosis for variants in VARIANTS.values() for variant in variants}
-    missing = (used | set(SPEC_DIAGNOSES)) - set(EXPLANATIONS)
-    assert not missing
-    assert all(text.strip() for text in EXPLANATIONS.values())
-    assert explain("flipped-kernel") == EXPLANATIONS["flipped-kernel"]
-    assert explain("no-such-diagnosis") == ""
 
 
 JUNK = [None, "text", [1, 2, 3], (None, None, None), {"a": 1}, 10 ** 100, -1, float("nan"), 3.5, True,

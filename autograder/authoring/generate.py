@@ -27,8 +27,10 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.assignment import DEFAULT, load_assignment
 from autograder.notebooks import (BEGIN_SOLUTION, END_SOLUTION, is_solution_cell, nbgrader_meta, notebook_text,
                                   read_notebook, test_question, write_text)
+from autograder.selfcheck.public_cases import PUBLIC
 
 PROJECT = Path(__file__).resolve().parents[2]
 SOLUTIONS = PROJECT / "solutions"
@@ -184,16 +186,15 @@ c.ExecutePreprocessor.timeout = 600
 '''
 
 HIDDEN_TEST = f'''{BEGIN_HIDDEN}
-from autograder.selfcheck.checks import hidden_check
+from autograder.authoring.kernel import hidden_check
 hidden_check("{{question}}")
 {END_HIDDEN}'''
 
 
-def hidden_questions():
-    """Questions whose hidden suite the exports run in the notebook's kernel: all but cnn_model,
-    whose training and held-out split stay with `cnn-grade grade`."""
-    from autograder.grading.hidden import questions_with_suites
-    return [question for question in questions_with_suites() if question != "cnn_model"]
+def hidden_questions(assignment):
+    """Questions whose hidden suite the exports run in the notebook's kernel: all but those that
+    train a model, whose training and held-out split stay with `cnn-grade grade`."""
+    return [question.id for question in assignment.questions.values() if not question.trains_model]
 
 
 def nbgrader_source_of(solution, hidden):
@@ -208,9 +209,9 @@ def nbgrader_source_of(solution, hidden):
     return source
 
 
-def write_nbgrader(solutions, target, name):
+def write_nbgrader(solutions, target, assignment):
     """DIR/nbgrader/: nbgrader_config.py and source/<name>/*.ipynb."""
-    hidden = set(hidden_questions())
+    hidden, name = set(hidden_questions(assignment)), assignment.name
     write_text(target / "nbgrader_config.py", NBGRADER_CONFIG.format(name=name))
     for path in _existing_solutions(solutions):
         write_text(target / "source" / name / path.name, notebook_text(nbgrader_source_of(read_notebook(path), hidden)))
@@ -270,7 +271,6 @@ OTTER_FILES = "/autograder/source/files"   # where otter's Gradescope zip puts a
 def otter_master_of(solution, name, hidden, wheel="cnn_autograder-0.1.0-py3-none-any.whl"):
     """An otter-assign master notebook: each solution cell and its test cell become a question
     block whose tests are our public cases (visible) and the hidden suite (hidden)."""
-    from autograder.selfcheck.public_cases import PUBLIC
 
     cells = [_raw(OTTER_CONFIG.format(name=name, wheel=wheel))]
     source_cells = list(solution.cells)
@@ -301,7 +301,7 @@ def otter_master_of(solution, name, hidden, wheel="cnn_autograder-0.1.0-py3-none
                 f"# {case.name}\nfrom autograder.selfcheck.checks import check_case\ncheck_case({question!r}, {case_index})"))
         if question in hidden:
             cells.append(nbformat.v4.new_code_cell(
-                f"# HIDDEN: the hidden suite of {question}\nfrom autograder.selfcheck.checks import hidden_check\n"
+                f"# HIDDEN: the hidden suite of {question}\nfrom autograder.authoring.kernel import hidden_check\n"
                 f"hidden_check({question!r})"))
         cells += [_raw("# END TESTS"), _raw("# END QUESTION")]
     master = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(solution.metadata))
@@ -323,9 +323,9 @@ def _unique_ids(notebook):
         seen.add(cell.get("id"))
 
 
-def write_otter(solutions, target, name, wheel):
+def write_otter(solutions, target, assignment, wheel):
     """DIR/otter/: one master notebook per solution notebook, and the requirements the tests need."""
-    hidden = set(hidden_questions())
+    hidden, name = set(hidden_questions(assignment)), assignment.name
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(wheel, target / wheel.name)
     write_text(target / "requirements.txt",
@@ -451,15 +451,13 @@ def write_gradescope(target, name, wheel, assignment_file):
 
 def write_dist(solutions, dist, assignment_file=None):
     """DIR/nbgrader, DIR/otter and DIR/gradescope/<assignment>.zip; returns {form: path}."""
-    from autograder.assignment import DEFAULT, load_assignment
-
     assignment_file = Path(assignment_file or DEFAULT)
-    name = load_assignment(assignment_file).name
+    assignment = load_assignment(assignment_file)
     dist = Path(dist)
     with tempfile.TemporaryDirectory(prefix="cnn-grade-dist-") as scratch:
         wheel = build_wheel(Path(scratch))
         return {
-            "nbgrader": write_nbgrader(solutions, dist / "nbgrader", name),
-            "otter": write_otter(solutions, dist / "otter", name, wheel),
-            "gradescope": write_gradescope(dist / "gradescope", name, wheel, assignment_file),
+            "nbgrader": write_nbgrader(solutions, dist / "nbgrader", assignment),
+            "otter": write_otter(solutions, dist / "otter", assignment, wheel),
+            "gradescope": write_gradescope(dist / "gradescope", assignment.name, wheel, assignment_file),
         }

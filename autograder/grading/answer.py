@@ -46,7 +46,7 @@ class Answer:
 
 @dataclass
 class ModelRun:
-    """What training and evaluating the student's cnn_model gave, all as plain data.
+    """What training and evaluating the student's model gave, all as plain data.
 
     failure / message: as for an Answer; seconds: train_model's wall-clock time; state: the trained
     model's state_dict as {name: array}; statistics: the names in it that are batch-norm running

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from autograder import __version__
 from autograder.records.gradebook import Gradebook
-from autograder.grading.pipeline import MODEL_QUESTION, Environment, grade_chunk, load_dataset
+from autograder.grading.pipeline import Environment, grade_chunk, load_dataset
 from autograder.records.results import write_results
 from autograder.grading.sandbox import BWRAP_MISSING, bubblewrap
 from autograder.grading.submission import find_submissions, output_folder_name
@@ -63,7 +63,7 @@ def grade_batch(paths, out_dir, assignment, options, console=None):
             console.print(f"{len(submissions) - len(todo)} unchanged submission(s) already graded "
                           "(--force regrades them)")
         jobs = [(s.student, [str(p) for p in s.paths]) for s in todo]
-        if MODEL_QUESTION in options.questions and jobs:
+        if jobs and any(assignment.questions[question].trains_model for question in options.questions):
             # Loaded here once: forked workers inherit it, and a bad --data-dir fails before grading.
             load_dataset(options.environment.data_dir)
         progress = Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

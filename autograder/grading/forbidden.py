@@ -19,7 +19,7 @@ def forbidden_uses(sources, functions, forbidden):
     """{question id: sorted forbidden APIs its function uses, directly or through helpers}.
 
     sources: the code cells as plain Python (a cell with a SyntaxError is skipped); functions:
-    {question id: the student function's name}; forbidden: dotted API names, a module covering
+    {question id: the names of the student's functions for it}; forbidden: dotted API names, a module covering
     everything inside it. Questions that use none are left out.
     """
     paths, definitions = {}, {}
@@ -27,8 +27,8 @@ def forbidden_uses(sources, functions, forbidden):
         bind(statement, paths, definitions)
     graph = {name: (matching(path, forbidden), ()) for name, path in paths.items()}
     graph.update({name: references(node, paths, forbidden) for name, node in definitions.items()})
-    uses = {question: sorted(set().union(*(graph[name][0] for name in reachable(function, graph))))
-            for question, function in functions.items()}
+    uses = {question: sorted(set().union(*(graph[name][0] for function in names for name in reachable(function, graph))))
+            for question, names in functions.items()}
     return {question: apis for question, apis in uses.items() if apis}
 
 

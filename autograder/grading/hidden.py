@@ -1,6 +1,6 @@
 """Runs the hidden suites (plain pytest files in `suites/`, one per question) against a student.
 
-The suites ask for fixtures (`student`, a seeded `rng`, the question's `settings`, the model
+The suites ask for fixtures (`student`, a seeded `rng`, the `question` and its `settings`, the model
 question's `dataset` and `device`); this module hands them to pytest, one `SuiteContext` per
 submission, through its stash and collects one `TestOutcome` per test and submission. Several
 submissions share one pytest session (each test parametrized by submission, which pytest groups
@@ -16,9 +16,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autograder.assignment import SUITES
+from autograder.diagnoses import Diagnosis
 from autograder.expect import WrongAnswer
 
-SUITES = Path(__file__).parents[1] / "suites"
 # pytest's plugins that grading does not use; each costs time on every one of ~100 tests.
 PLUGINS_OFF = [option for plugin in ("cacheprovider", "terminal", "logging", "warnings", "faulthandler",
                                      "junitxml", "doctest", "pastebin", "nose", "stepwise", "lsof",
@@ -30,11 +31,11 @@ CONTEXTS = pytest.StashKey()
 @dataclass
 class SuiteContext:
     """What the suites' fixtures hand out. seed: the assignment's secret and the student id;
-    settings: {question: {name: value}} from the assignment file; load_dataset: called once, and
+    assignment: the Assignment (its questions' settings); load_dataset: called once, and
     only by the model question, to get the held-out split that stays in this process."""
     student: object
     seed: str
-    settings: dict
+    assignment: object
     load_dataset: object = None
     device: str = "cpu"
 
@@ -58,14 +59,11 @@ class TestOutcome:
     output: str = ""
     diagnoses: list = field(default_factory=list)
     grader_error: bool = False
+    grader_detail: str = ""     # the suite's own exception, for the TA's log only
 
 
 def suite_path(question):
     return SUITES / f"test_{question}.py"
-
-
-def questions_with_suites():
-    return sorted(path.stem.removeprefix("test_") for path in SUITES.glob("test_*.py"))
 
 
 def rng_for(seed, test_id):
@@ -101,7 +99,8 @@ class _Collector:
                 else:  # a bug in the suite or the grader, not the student's fault: a TA must look
                     outcome.grader_error = True
                     outcome.output = "The grader could not run this test; a TA has been told."
-                    outcome.diagnoses = [f"grader-error: {call.excinfo.exconly()}"]
+                    outcome.diagnoses = [Diagnosis.GRADER_ERROR]
+                    outcome.grader_detail = call.excinfo.exconly()
             self.outcomes[item.callspec.params["submission"]].append(outcome)
 
 

@@ -9,14 +9,13 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from autograder.diagnoses import Diagnosis
 from autograder.grading.forbidden import forbidden_uses
 from autograder.grading.hidden import SuiteContext, run_suites_for
 from autograder.records.results import error_results, graded_results
 from autograder.grading.sandbox import LoadReport, bubblewrap
 from autograder.grading.student import SandboxStudent
 from autograder.grading.submission import read_submission
-
-MODEL_QUESTION = "cnn_model"
 
 
 @dataclass(frozen=True)
@@ -42,12 +41,9 @@ def grade_submissions(submissions, assignment, questions, environment=Environmen
     start = time.perf_counter()
     isolated = environment.isolate and bubblewrap() is not None
     gradable = [submission for submission in submissions if not submission.error]
-    model_limits = replace(assignment.limits, memory_mb=assignment.settings.get(MODEL_QUESTION, {}).get(
-        "memory_mb", assignment.limits.memory_mb))
-    students = [SandboxStudent(submission.cells, assignment.limits, model_limits, environment.isolate,
-                               environment.device == "cuda", assignment.forbidden, assignment.exempt)
-                for submission in gradable]
-    contexts = [SuiteContext(student, f"{assignment.seed}\0{submission.student}", assignment.settings,
+    students = [SandboxStudent(submission.cells, assignment, isolate=environment.isolate,
+                               gpu=environment.device == "cuda") for submission in gradable]
+    contexts = [SuiteContext(student, f"{assignment.seed}\0{submission.student}", assignment,
                              lambda: load_dataset(environment.data_dir), environment.device)
                 for submission, student in zip(gradable, students)]
     try:
@@ -55,7 +51,8 @@ def grade_submissions(submissions, assignment, questions, environment=Environmen
     finally:
         for student in students:
             student.close()
-    from_scratch = {question: question for question in questions if question not in assignment.exempt}
+    from_scratch = {question: assignment.questions[question].functions for question in questions
+                    if assignment.questions[question].from_scratch}
     results = []
     for submission in submissions:
         if submission.error:
@@ -89,7 +86,7 @@ def grade_chunk(jobs, assignment, questions, environment=Environment()):
         results = grade_submissions(submissions, assignment, questions, environment)
     except Exception as error:
         logging.getLogger(__name__).exception("grading %s failed", ", ".join(s.student for s in submissions))
-        failure = {"kind": "grader-error", "message": f"the grader failed ({type(error).__name__}); a TA has been told"}
+        failure = {"kind": Diagnosis.GRADER_ERROR, "message": f"the grader failed ({type(error).__name__}); a TA has been told"}
         results = [error_results(submission, assignment, questions, failure, 0.0, environment.isolate)
                    for submission in submissions]
     return [(submission.student, result) for submission, result in zip(submissions, results)]

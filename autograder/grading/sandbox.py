@@ -384,10 +384,11 @@ class Sandbox:
         except (Unreadable, ValueError, KeyError, IndexError, TypeError) as error:
             raise SandboxFailure(UNREADABLE, f"a value the grader cannot read ({error})") from None
 
-    def train(self, x_train, y_train, input_shape, num_classes, device, seed, seconds):
-        """Build and train the student's model in the sandbox; the report of train_model_of."""
+    def train(self, functions, x_train, y_train, input_shape, num_classes, device, seed, seconds):
+        """Build and train the student's model with `functions` (build, train) in the sandbox;
+        the report of train_model_of."""
         blobs = []
-        request = {"op": "train", "data": pack([x_train, y_train], blobs), "input_shape": list(input_shape),
+        request = {"op": "train", "functions": list(functions), "data": pack([x_train, y_train], blobs), "input_shape": list(input_shape),
                    "num_classes": int(num_classes), "device": device, "seed": seed}
         return self._ask(request, blobs, seconds, "report")
 

@@ -10,7 +10,7 @@ of one JSON header and NumPy `.npy` blobs (never a pickle):
 - `call`: call one of the student's functions on the given arguments, watching for forbidden
   APIs and mutated inputs; reply with the value as plain data, or why there is none;
 - `time`: time a call against a matrix product of a given size, in this same process;
-- `train`, then `predict`: the cnn_model question (torch is imported for it alone): seed, build
+- `train`, then `predict`: a model question (torch is imported for it alone): seed, build
   and train the student's model, reply with its state as plain arrays; then predict held-out
   images in eval mode. The labels of those images never enter this process.
 
@@ -256,7 +256,7 @@ class Worker:
     def train(self, request, blobs):
         captured = self.capture()
         try:
-            self.model, report = train_model_of(self.namespace, *unpack(request["data"], blobs),
+            self.model, report = train_model_of(self.namespace, request["functions"], *unpack(request["data"], blobs),
                                                 request["input_shape"], request["num_classes"],
                                                 request["device"], request["seed"])
         except BaseException as error:
@@ -276,8 +276,9 @@ class Worker:
         return {"result": packed, "output": self.release(captured)}, reply_blobs
 
 
-def train_model_of(namespace, x_train, y_train, input_shape, num_classes, device, seed):
-    """Seed everything, then `build_model` and `train_model` from the student's namespace.
+def train_model_of(namespace, functions, x_train, y_train, input_shape, num_classes, device, seed):
+    """Seed everything, then build and train with the student's `functions` (SPEC's `build_model`
+    and `train_model`: build(input_shape, num_classes), train(model, x, y, device)).
 
     -> (model, report): report holds the training seconds, the devices of the parameters, and the
     state as {name: array} through nn.Module's own state_dict, which a subclass cannot override,
@@ -290,15 +291,16 @@ def train_model_of(namespace, x_train, y_train, input_shape, num_classes, device
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    model = namespace["build_model"](tuple(input_shape), num_classes)
+    build, train = (namespace[name] for name in functions)
+    model = build(tuple(input_shape), num_classes)
     if not isinstance(model, torch.nn.Module):
-        raise TypeError(f"build_model returned a {type(model).__name__}, not a torch.nn.Module")
+        raise TypeError(f"{functions[0]} returned a {type(model).__name__}, not a torch.nn.Module")
     start = time.perf_counter()
-    trained = namespace["train_model"](model, torch.from_numpy(x_train), torch.from_numpy(y_train),
+    trained = train(model, torch.from_numpy(x_train), torch.from_numpy(y_train),
                                        torch.device(device))
     seconds = time.perf_counter() - start
     if not isinstance(trained, torch.nn.Module):
-        raise TypeError(f"train_model returned a {type(trained).__name__}: return the trained model")
+        raise TypeError(f"{functions[1]} returned a {type(trained).__name__}: return the trained model")
     statistics = [f"{prefix}.{name}".lstrip(".") for prefix, module in torch.nn.Module.named_modules(trained)
                   if isinstance(module, torch.nn.modules.batchnorm._BatchNorm)
                   for name in ("running_mean", "running_var", "num_batches_tracked")]

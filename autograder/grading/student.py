@@ -39,18 +39,16 @@ class Student:
         None when the function cannot be timed (missing, crashing)."""
         raise NotImplementedError
 
-    def run_model(self, dataset, device, seed, seconds):
-        """Build and train the cnn_model on dataset's training split within `seconds`, then predict
-        its held-out images: a ModelRun. The held-out labels stay with the caller."""
+    def run_model(self, dataset, device, *, functions, seed, seconds):
+        """Build and train a model with the student's `functions` (build, train) on dataset's
+        training split within `seconds`, then predict its held-out images: a ModelRun. The held-out
+        labels stay with the caller."""
         raise NotImplementedError
 
 
-MODEL_FUNCTIONS = ("build_model", "train_model")
-
-
-def _missing_model(device, defined):
-    """A ModelRun saying which of build_model / train_model is missing, or None when both exist."""
-    missing = [name for name in MODEL_FUNCTIONS if name not in defined]
+def _missing_model(device, functions, defined):
+    """A ModelRun saying which of the model's `functions` is missing, or None when all exist."""
+    missing = [name for name in functions if name not in defined]
     return ModelRun(device, failure=MISSING, message=" and ".join(missing)) if missing else None
 
 
@@ -94,12 +92,12 @@ class LocalStudent(Student):
         except Exception:  # missing or failing: the speed check reports it, as in the sandbox
             return None
 
-    def run_model(self, dataset, device, seed, seconds):
-        missing = _missing_model(device, [name for name in MODEL_FUNCTIONS if callable(self.namespace.get(name))])
+    def run_model(self, dataset, device, *, functions, seed, seconds):
+        missing = _missing_model(device, functions, [name for name in functions if callable(self.namespace.get(name))])
         if missing:
             return missing
         try:
-            model, report = train_model_of(self.namespace, dataset.x_train, dataset.y_train,
+            model, report = train_model_of(self.namespace, functions, dataset.x_train, dataset.y_train,
                                            dataset.x_train.shape[1:], num_classes(dataset), device, seed)
             return _model_run(device, report, predict_with(model, dataset.x_test, 512))
         except Exception as error:
@@ -116,11 +114,15 @@ class SandboxStudent(Student):
     questions are watched for the forbidden APIs. The model question runs in a sandbox of its
     own, the only one that imports torch, with the memory and time that training needs."""
 
-    def __init__(self, cells, limits, model_limits, isolate, gpu, forbidden, exempt):
+    def __init__(self, cells, assignment, *, isolate, gpu):
         super().__init__()
-        self.sandbox = Sandbox(cells, limits, isolate)
-        self.model_sandbox = Sandbox(cells, model_limits, isolate, gpu=gpu)
-        self.forbidden, self.exempt = tuple(forbidden), frozenset(exempt)
+        self.sandbox = Sandbox(cells, assignment.limits, isolate)
+        model = [question.id for question in assignment.questions.values() if question.trains_model]
+        self.model_sandbox = Sandbox(cells, assignment.model_limits(model[0]) if model else assignment.limits,
+                                     isolate, gpu=gpu)
+        self.forbidden = tuple(assignment.forbidden)
+        self.watched = frozenset(function for question in assignment.questions.values() if question.from_scratch
+                                 for function in question.functions)
         self.seconds = 0.0      # wall-clock time the sandboxes were up
 
     @cached_property
@@ -134,7 +136,7 @@ class SandboxStudent(Student):
             return Answer(function, args, kwargs, failure=UNLOADABLE, message=self.load.failure)
         if function not in self.load.defined:
             return Answer(function, args, kwargs, failure=MISSING, message=f"{function} is not defined")
-        watch = () if function in self.exempt else self.forbidden
+        watch = self.forbidden if function in self.watched else ()
         return self.sandbox.call(function, args, kwargs, forbidden=watch)
 
     def timing(self, function, *args, matmul, **kwargs):
@@ -142,14 +144,14 @@ class SandboxStudent(Student):
             return None
         return self.sandbox.time_call(function, args, kwargs, matmul)
 
-    def run_model(self, dataset, device, seed, seconds):
+    def run_model(self, dataset, device, *, functions, seed, seconds):
         # Past the budget training fails its time test; far past it, the sandbox is killed.
         deadline = 1.5 * seconds + 15
-        missing = None if self.load.failure else _missing_model(device, self.load.defined)
+        missing = None if self.load.failure else _missing_model(device, functions, self.load.defined)
         if missing:
             return missing
         try:
-            report, output = self.model_sandbox.train(dataset.x_train, dataset.y_train, dataset.x_train.shape[1:],
+            report, output = self.model_sandbox.train(functions, dataset.x_train, dataset.y_train, dataset.x_train.shape[1:],
                                                       num_classes(dataset), device, seed, deadline)
             result, more = self.model_sandbox.predict(dataset.x_test, deadline)
         except SandboxFailure as failure:

@@ -2,7 +2,7 @@
 
 A `Variant` recomputes what a student with one misconception returns, built from `cnn_ref` wherever
 possible. When a student's answer is wrong, `diagnose` names the variants whose output it matches,
-and `explain` turns a diagnosis id (SPEC's list, plus the ids added here) into advice for the student.
+each a `Diagnosis` of `autograder.diagnoses`, where every id is explained.
 A variant that does not apply to the inputs at hand returns the correct result or raises; either way
 it cannot match a wrong answer.
 """
@@ -20,6 +20,7 @@ from cnn_ref.convolution import conv_padding
 from cnn_ref.pooling import POOL_MODES
 
 from autograder.grading.tolerance import same_array
+from autograder.diagnoses import Diagnosis
 
 
 @dataclass(frozen=True)
@@ -101,35 +102,35 @@ def _stride_one_cropped(x, w, b=None, stride=1, padding=0):
 
 
 CONV_LAYER = (
-    Variant("flipped-kernel", lambda x, w, b=None, stride=1, padding=0:
+    Variant(Diagnosis.FLIPPED_KERNEL, lambda x, w, b=None, stride=1, padding=0:
             cnn_ref.conv2d_forward(x, np.asarray(w)[..., ::-1, ::-1], b, stride, padding)),
-    Variant("kernel-transposed", lambda x, w, b=None, stride=1, padding=0:
+    Variant(Diagnosis.KERNEL_TRANSPOSED, lambda x, w, b=None, stride=1, padding=0:
             cnn_ref.conv2d_forward(x, np.asarray(w).transpose(0, 1, 3, 2), b, stride, padding)),
-    Variant("missing-bias", lambda x, w, b=None, stride=1, padding=0:
+    Variant(Diagnosis.MISSING_BIAS, lambda x, w, b=None, stride=1, padding=0:
             cnn_ref.conv2d_forward(x, w, None, stride, padding)),
-    Variant("bias-repeated", _bias_per_channel),
-    Variant("no-channel-sum", _last_channel_only),
+    Variant(Diagnosis.BIAS_REPEATED, _bias_per_channel),
+    Variant(Diagnosis.NO_CHANNEL_SUM, _last_channel_only),
     # x read as (N, H, W, C), or the output written as (N, OH, OW, F).
-    Variant("channels-last", lambda x, w, b=None, stride=1, padding=0:
+    Variant(Diagnosis.CHANNELS_LAST, lambda x, w, b=None, stride=1, padding=0:
             cnn_ref.conv2d_forward(np.asarray(x).transpose(0, 3, 1, 2), w, b, stride, padding)),
-    Variant("channels-last", lambda x, w, b=None, stride=1, padding=0:
+    Variant(Diagnosis.CHANNELS_LAST, lambda x, w, b=None, stride=1, padding=0:
             cnn_ref.conv2d_forward(x, w, b, stride, padding).transpose(0, 2, 3, 1)),
-    Variant("stride-ignored", lambda x, w, b=None, stride=1, padding=0:
+    Variant(Diagnosis.STRIDE_IGNORED, lambda x, w, b=None, stride=1, padding=0:
             cnn_ref.conv2d_forward(x, w, b, 1, padding)),
-    Variant("stride-ignored", _stride_one_cropped),
-    Variant("padding-ignored", _padded_layer(lambda pads: ((0, 0), (0, 0)))),
+    Variant(Diagnosis.STRIDE_IGNORED, _stride_one_cropped),
+    Variant(Diagnosis.PADDING_IGNORED, _padded_layer(lambda pads: ((0, 0), (0, 0)))),
     # All the padding on the top / left, only the top / left padded, all of it on the bottom / right.
-    Variant("padding-one-side", _padded_layer(lambda pads: [(top + bottom, 0) for top, bottom in pads])),
-    Variant("padding-one-side", _padded_layer(lambda pads: [(top, 0) for top, _ in pads])),
-    Variant("padding-one-side", _padded_layer(lambda pads: [(0, top + bottom) for top, bottom in pads])),
+    Variant(Diagnosis.PADDING_ONE_SIDE, _padded_layer(lambda pads: [(top + bottom, 0) for top, bottom in pads])),
+    Variant(Diagnosis.PADDING_ONE_SIDE, _padded_layer(lambda pads: [(top, 0) for top, _ in pads])),
+    Variant(Diagnosis.PADDING_ONE_SIDE, _padded_layer(lambda pads: [(0, top + bottom) for top, bottom in pads])),
     # "same" split the other way, or k // 2 on both sides (one pixel too many for an even kernel);
     # both give the right pads for a symmetric int padding, so they apply to "same" only.
-    Variant("same-centering", _padded_layer(lambda pads: [(bottom, top) for top, bottom in pads])),
-    Variant("same-centering", _padded_layer(lambda pads: [((top + bottom + 1) // 2,) * 2
+    Variant(Diagnosis.SAME_CENTERING, _padded_layer(lambda pads: [(bottom, top) for top, bottom in pads])),
+    Variant(Diagnosis.SAME_CENTERING, _padded_layer(lambda pads: [((top + bottom + 1) // 2,) * 2
                                                           for top, bottom in pads])),
-    Variant("missing-plus-one", lambda x, w, b=None, stride=1, padding=0:
+    Variant(Diagnosis.MISSING_PLUS_ONE, lambda x, w, b=None, stride=1, padding=0:
             cnn_ref.conv2d_forward(x, w, b, stride, padding)[:, :, :-1, :-1]),
-    Variant("integer-output", lambda x, w, b=None, stride=1, padding=0:
+    Variant(Diagnosis.INTEGER_OUTPUT, lambda x, w, b=None, stride=1, padding=0:
             _int_buffer(cnn_ref.conv2d_forward(x, w, b, stride, padding), x)),
 )
 
@@ -343,262 +344,154 @@ def _pool_stride_one(kind):
 
 VARIANTS = {
     "conv1d": (
-        Variant("flipped-kernel", lambda x, k, mode="full": cnn_ref.conv1d(x, np.asarray(k)[::-1], mode)),
+        Variant(Diagnosis.FLIPPED_KERNEL, lambda x, k, mode="full": cnn_ref.conv1d(x, np.asarray(k)[::-1], mode)),
         # "same" centred the other way, or padded on the left only, or on the right only.
-        Variant("same-centering", _conv1d_same_from(lambda shorter: shorter // 2)),
-        Variant("same-centering", _conv1d_same_from(lambda shorter: 0)),
-        Variant("same-centering", _conv1d_same_from(lambda shorter: shorter - 1)),
-        Variant("mode-ignored", lambda x, k, mode="full": cnn_ref.conv1d(x, k, "full")),
-        Variant("longer-kernel", _conv1d_kernel_shorter),
-        Variant("integer-output", lambda x, k, mode="full": _int_buffer(cnn_ref.conv1d(x, k, mode), x)),
+        Variant(Diagnosis.SAME_CENTERING, _conv1d_same_from(lambda shorter: shorter // 2)),
+        Variant(Diagnosis.SAME_CENTERING, _conv1d_same_from(lambda shorter: 0)),
+        Variant(Diagnosis.SAME_CENTERING, _conv1d_same_from(lambda shorter: shorter - 1)),
+        Variant(Diagnosis.MODE_IGNORED, lambda x, k, mode="full": cnn_ref.conv1d(x, k, "full")),
+        Variant(Diagnosis.LONGER_KERNEL, _conv1d_kernel_shorter),
+        Variant(Diagnosis.INTEGER_OUTPUT, lambda x, k, mode="full": _int_buffer(cnn_ref.conv1d(x, k, mode), x)),
     ),
     "corr2d": (
-        Variant("flipped-kernel", lambda x, k: cnn_ref.convolve2d(x, k, "valid")),
-        Variant("kernel-transposed", lambda x, k: cnn_ref.corr2d(x, np.asarray(k).T)),
-        Variant("missing-plus-one", lambda x, k: cnn_ref.corr2d(x, k)[:-1, :-1]),
-        Variant("integer-output", lambda x, k: _int_buffer(cnn_ref.corr2d(x, k), x)),
+        Variant(Diagnosis.FLIPPED_KERNEL, lambda x, k: cnn_ref.convolve2d(x, k, "valid")),
+        Variant(Diagnosis.KERNEL_TRANSPOSED, lambda x, k: cnn_ref.corr2d(x, np.asarray(k).T)),
+        Variant(Diagnosis.MISSING_PLUS_ONE, lambda x, k: cnn_ref.corr2d(x, k)[:-1, :-1]),
+        Variant(Diagnosis.INTEGER_OUTPUT, lambda x, k: _int_buffer(cnn_ref.corr2d(x, k), x)),
     ),
     "convolve2d": (
-        Variant("flipped-kernel", lambda x, k, mode="full":
+        Variant(Diagnosis.FLIPPED_KERNEL, lambda x, k, mode="full":
                 cnn_ref.convolve2d(x, np.asarray(k)[::-1, ::-1], mode)),
         # Unflipped, with "same" padded as a CNN layer pads it (scipy's correlate2d).
-        Variant("flipped-kernel", lambda x, k, mode="full":
+        Variant(Diagnosis.FLIPPED_KERNEL, lambda x, k, mode="full":
                 _convolve2d_same_centering(x, np.asarray(k)[::-1, ::-1], mode)),
-        Variant("kernel-transposed", lambda x, k, mode="full": cnn_ref.convolve2d(x, np.asarray(k).T, mode)),
-        Variant("same-centering", _convolve2d_same_centering),
-        Variant("mode-ignored", lambda x, k, mode="full": cnn_ref.convolve2d(x, k, "full")),
-        Variant("longer-kernel", _convolve2d_kernel_smaller),
-        Variant("integer-output", lambda x, k, mode="full": _int_buffer(cnn_ref.convolve2d(x, k, mode), x)),
+        Variant(Diagnosis.KERNEL_TRANSPOSED, lambda x, k, mode="full": cnn_ref.convolve2d(x, np.asarray(k).T, mode)),
+        Variant(Diagnosis.SAME_CENTERING, _convolve2d_same_centering),
+        Variant(Diagnosis.MODE_IGNORED, lambda x, k, mode="full": cnn_ref.convolve2d(x, k, "full")),
+        Variant(Diagnosis.LONGER_KERNEL, _convolve2d_kernel_smaller),
+        Variant(Diagnosis.INTEGER_OUTPUT, lambda x, k, mode="full": _int_buffer(cnn_ref.convolve2d(x, k, mode), x)),
     ),
     "conv2d_forward": CONV_LAYER,
     "conv2d_fast": CONV_LAYER,
     "conv_matrix": (
-        Variant("flipped-kernel", lambda k, input_shape: cnn_ref.conv_matrix(np.asarray(k)[::-1, ::-1],
+        Variant(Diagnosis.FLIPPED_KERNEL, lambda k, input_shape: cnn_ref.conv_matrix(np.asarray(k)[::-1, ::-1],
                                                                              input_shape)),
-        Variant("kernel-transposed", lambda k, input_shape:
+        Variant(Diagnosis.KERNEL_TRANSPOSED, lambda k, input_shape:
                 cnn_ref.conv_matrix(np.asarray(k).T, input_shape)),
-        Variant("matrix-transposed", lambda k, input_shape: cnn_ref.conv_matrix(k, input_shape).T),
-        Variant("missing-plus-one", _conv_matrix_missing_plus_one),
+        Variant(Diagnosis.MATRIX_TRANSPOSED, lambda k, input_shape: cnn_ref.conv_matrix(k, input_shape).T),
+        Variant(Diagnosis.MISSING_PLUS_ONE, _conv_matrix_missing_plus_one),
     ),
     "conv2d_backward": (
-        Variant("flipped-kernel", _flipped_backward(dx_flipped=True, dw_flipped=False)),
-        Variant("flipped-kernel", _flipped_backward(dx_flipped=False, dw_flipped=True)),
-        Variant("flipped-kernel", _flipped_backward(dx_flipped=True, dw_flipped=True)),
-        Variant("missing-bias", lambda dout, x, w, b=None, stride=1, padding=0:
+        Variant(Diagnosis.FLIPPED_KERNEL, _flipped_backward(dx_flipped=True, dw_flipped=False)),
+        Variant(Diagnosis.FLIPPED_KERNEL, _flipped_backward(dx_flipped=False, dw_flipped=True)),
+        Variant(Diagnosis.FLIPPED_KERNEL, _flipped_backward(dx_flipped=True, dw_flipped=True)),
+        Variant(Diagnosis.MISSING_BIAS, lambda dout, x, w, b=None, stride=1, padding=0:
                 cnn_ref.conv2d_backward(dout, x, w, None, stride, padding)),
-        Variant("db-not-summed", _db_reduced(axis=(2, 3))),
-        Variant("db-not-summed", _db_reduced(axis=0)),
-        Variant("stride-ignored", _backward_stride_ignored),
-        Variant("padding-not-cropped", _backward_uncropped),
-        Variant("integer-output", _backward_int_buffers),
+        Variant(Diagnosis.DB_NOT_SUMMED, _db_reduced(axis=(2, 3))),
+        Variant(Diagnosis.DB_NOT_SUMMED, _db_reduced(axis=0)),
+        Variant(Diagnosis.STRIDE_IGNORED, _backward_stride_ignored),
+        Variant(Diagnosis.PADDING_NOT_CROPPED, _backward_uncropped),
+        Variant(Diagnosis.INTEGER_OUTPUT, _backward_int_buffers),
     ),
     "pool2d": (
-        Variant("pool-stride-ignored", lambda x, size, stride=None, mode="max":
+        Variant(Diagnosis.POOL_STRIDE_IGNORED, lambda x, size, stride=None, mode="max":
                 cnn_ref.pool2d(x, size, 1, mode)),
-        Variant("pool-stride-ignored", _pool_stride_one_cropped),
-        *(Variant("pool-mode-swapped", _pooled_as(mode)) for mode in POOL_MODES),
-        Variant("l2-no-sqrt", _l2_scaled(lambda out, area: out ** 2)),
-        Variant("l2-mean", _l2_scaled(lambda out, area: out / math.sqrt(area))),
-        Variant("channels-last", _pool_channels_last),
-        Variant("missing-plus-one", lambda x, size, stride=None, mode="max":
+        Variant(Diagnosis.POOL_STRIDE_IGNORED, _pool_stride_one_cropped),
+        *(Variant(Diagnosis.POOL_MODE_SWAPPED, _pooled_as(mode)) for mode in POOL_MODES),
+        Variant(Diagnosis.L2_NO_SQRT, _l2_scaled(lambda out, area: out ** 2)),
+        Variant(Diagnosis.L2_MEAN, _l2_scaled(lambda out, area: out / math.sqrt(area))),
+        Variant(Diagnosis.CHANNELS_LAST, _pool_channels_last),
+        Variant(Diagnosis.MISSING_PLUS_ONE, lambda x, size, stride=None, mode="max":
                 cnn_ref.pool2d(x, size, stride, mode)[:, :, :-1, :-1]),
-        Variant("integer-output", lambda x, size, stride=None, mode="max":
+        Variant(Diagnosis.INTEGER_OUTPUT, lambda x, size, stride=None, mode="max":
                 _int_buffer(cnn_ref.pool2d(x, size, stride, mode), x)),
     ),
     "global_avg_pool": (
-        Variant("channels-last", lambda x: cnn_ref.global_avg_pool(np.asarray(x).transpose(0, 3, 1, 2))),
-        Variant("kept-dims", lambda x: cnn_ref.global_avg_pool(x)[:, :, None, None]),
-        Variant("pool-mode-swapped", _global_pool("max")),
-        Variant("pool-mode-swapped", _global_pool("sum")),
-        Variant("integer-output", lambda x: _int_buffer(cnn_ref.global_avg_pool(x), x)),
+        Variant(Diagnosis.CHANNELS_LAST, lambda x: cnn_ref.global_avg_pool(np.asarray(x).transpose(0, 3, 1, 2))),
+        Variant(Diagnosis.KEPT_DIMS, lambda x: cnn_ref.global_avg_pool(x)[:, :, None, None]),
+        Variant(Diagnosis.POOL_MODE_SWAPPED, _global_pool("max")),
+        Variant(Diagnosis.POOL_MODE_SWAPPED, _global_pool("sum")),
+        Variant(Diagnosis.INTEGER_OUTPUT, lambda x: _int_buffer(cnn_ref.global_avg_pool(x), x)),
     ),
     "maxpool2d_backward": (
-        Variant("pool-mode-swapped", _window_gradient(average=True)),
-        Variant("max-not-routed", _window_gradient(average=False)),
-        Variant("pool-stride-ignored", _maxpool_backward_stride_ignored),
-        Variant("integer-output", lambda dout, x, size, stride=None:
+        Variant(Diagnosis.POOL_MODE_SWAPPED, _window_gradient(average=True)),
+        Variant(Diagnosis.MAX_NOT_ROUTED, _window_gradient(average=False)),
+        Variant(Diagnosis.POOL_STRIDE_IGNORED, _maxpool_backward_stride_ignored),
+        Variant(Diagnosis.INTEGER_OUTPUT, lambda dout, x, size, stride=None:
                 _int_buffer(cnn_ref.maxpool2d_backward(dout, x, size, stride), x)),
     ),
     "conv_output_size": (
-        Variant("missing-plus-one", lambda n, kernel_size, stride=1, padding=0, dilation=1:
+        Variant(Diagnosis.MISSING_PLUS_ONE, lambda n, kernel_size, stride=1, padding=0, dilation=1:
                 cnn_ref.conv_output_size(n, kernel_size, stride, padding, dilation) - 1),
-        Variant("padding-once", _conv_side(padding_times=1)),
-        Variant("no-floor", _conv_side(rounding=float)),
-        Variant("no-floor", _conv_side(rounding=round)),
-        Variant("ceil-floor", _conv_side(rounding=math.ceil)),
-        Variant("stride-ignored", lambda n, kernel_size, stride=1, padding=0, dilation=1:
+        Variant(Diagnosis.PADDING_ONCE, _conv_side(padding_times=1)),
+        Variant(Diagnosis.NO_FLOOR, _conv_side(rounding=float)),
+        Variant(Diagnosis.NO_FLOOR, _conv_side(rounding=round)),
+        Variant(Diagnosis.CEIL_FLOOR, _conv_side(rounding=math.ceil)),
+        Variant(Diagnosis.STRIDE_IGNORED, lambda n, kernel_size, stride=1, padding=0, dilation=1:
                 cnn_ref.conv_output_size(n, kernel_size, 1, padding, dilation)),
-        Variant("dilation-ignored", lambda n, kernel_size, stride=1, padding=0, dilation=1:
+        Variant(Diagnosis.DILATION_IGNORED, lambda n, kernel_size, stride=1, padding=0, dilation=1:
                 cnn_ref.conv_output_size(n, kernel_size, stride, padding, 1)),
         # A dilated kernel taken to span d * k pixels instead of d * (k - 1) + 1.
-        Variant("dilation-span", _conv_side(span=lambda k, d: d * k)),
+        Variant(Diagnosis.DILATION_SPAN, _conv_side(span=lambda k, d: d * k)),
     ),
     "pool_output_size": (
-        Variant("ceil-floor", lambda n, kernel_size, stride=None, padding=0, ceil_mode=False:
+        Variant(Diagnosis.CEIL_FLOOR, lambda n, kernel_size, stride=None, padding=0, ceil_mode=False:
                 cnn_ref.pool_output_size(n, kernel_size, stride, padding, not ceil_mode)),
-        Variant("ceil-last-window", _pool_side()),
-        Variant("missing-plus-one", lambda n, kernel_size, stride=None, padding=0, ceil_mode=False:
+        Variant(Diagnosis.CEIL_LAST_WINDOW, _pool_side()),
+        Variant(Diagnosis.MISSING_PLUS_ONE, lambda n, kernel_size, stride=None, padding=0, ceil_mode=False:
                 cnn_ref.pool_output_size(n, kernel_size, stride, padding, ceil_mode) - 1),
-        Variant("pool-stride-ignored", lambda n, kernel_size, stride=None, padding=0, ceil_mode=False:
+        Variant(Diagnosis.POOL_STRIDE_IGNORED, lambda n, kernel_size, stride=None, padding=0, ceil_mode=False:
                 cnn_ref.pool_output_size(n, kernel_size, 1, padding, ceil_mode)),
-        Variant("padding-once", _pool_side(padding_times=1)),
-        Variant("no-floor", _pool_side(rounding=float)),
+        Variant(Diagnosis.PADDING_ONCE, _pool_side(padding_times=1)),
+        Variant(Diagnosis.NO_FLOOR, _pool_side(rounding=float)),
     ),
     "conv2d_params": (
-        Variant("missing-bias-params", lambda in_channels, out_channels, kernel_size, bias=True:
+        Variant(Diagnosis.MISSING_BIAS_PARAMS, lambda in_channels, out_channels, kernel_size, bias=True:
                 cnn_ref.conv2d_params(in_channels, out_channels, kernel_size, False)),
-        Variant("missing-in-channels", lambda in_channels, out_channels, kernel_size, bias=True:
+        Variant(Diagnosis.MISSING_IN_CHANNELS, lambda in_channels, out_channels, kernel_size, bias=True:
                 cnn_ref.conv2d_params(1, out_channels, kernel_size, bias)),
         # k where k * k belongs: the count of a k x 1 kernel (an int kernel_size only).
-        Variant("side-for-area", lambda in_channels, out_channels, kernel_size, bias=True:
+        Variant(Diagnosis.SIDE_FOR_AREA, lambda in_channels, out_channels, kernel_size, bias=True:
                 cnn_ref.conv2d_params(in_channels, out_channels, (kernel_size, 1), bias)),
     ),
     "dense_params": (
-        Variant("missing-bias-params", lambda in_features, out_features, bias=True:
+        Variant(Diagnosis.MISSING_BIAS_PARAMS, lambda in_features, out_features, bias=True:
                 cnn_ref.dense_params(in_features, out_features, False)),
     ),
     "conv2d_mults": (
-        Variant("missing-in-channels", lambda in_channels, out_channels, kernel_size, output_size:
+        Variant(Diagnosis.MISSING_IN_CHANNELS, lambda in_channels, out_channels, kernel_size, output_size:
                 cnn_ref.conv2d_mults(1, out_channels, kernel_size, output_size)),
-        Variant("missing-out-channels", lambda in_channels, out_channels, kernel_size, output_size:
+        Variant(Diagnosis.MISSING_OUT_CHANNELS, lambda in_channels, out_channels, kernel_size, output_size:
                 cnn_ref.conv2d_mults(in_channels, 1, kernel_size, output_size)),
         # k or n where k * k or n * n belongs (int kernel_size or output_size only).
-        Variant("side-for-area", lambda in_channels, out_channels, kernel_size, output_size:
+        Variant(Diagnosis.SIDE_FOR_AREA, lambda in_channels, out_channels, kernel_size, output_size:
                 cnn_ref.conv2d_mults(in_channels, out_channels, (kernel_size, 1), output_size)),
-        Variant("side-for-area", lambda in_channels, out_channels, kernel_size, output_size:
+        Variant(Diagnosis.SIDE_FOR_AREA, lambda in_channels, out_channels, kernel_size, output_size:
                 cnn_ref.conv2d_mults(in_channels, out_channels, kernel_size, (output_size, 1))),
     ),
     "receptive_field": (
-        Variant("rf-stride-ignored", lambda layers: cnn_ref.receptive_field([(k, 1) for k, _ in layers])),
-        Variant("rf-own-stride", _rf_own_stride),
-        Variant("rf-kernel-sum", lambda layers: sum(k for k, _ in layers)),
+        Variant(Diagnosis.RF_STRIDE_IGNORED, lambda layers: cnn_ref.receptive_field([(k, 1) for k, _ in layers])),
+        Variant(Diagnosis.RF_OWN_STRIDE, _rf_own_stride),
+        Variant(Diagnosis.RF_KERNEL_SUM, lambda layers: sum(k for k, _ in layers)),
     ),
     "summarize": (
-        Variant("missing-bias-params", _summary(conv2d=_without_bias("conv2d"),
+        Variant(Diagnosis.MISSING_BIAS_PARAMS, _summary(conv2d=_without_bias("conv2d"),
                                                 dense=_without_bias("dense"))),
-        Variant("missing-bias-params", _summary(conv2d=_without_bias("conv2d"))),
-        Variant("missing-bias-params", _summary(dense=_without_bias("dense"))),
-        Variant("missing-in-channels", _summary(conv2d=_conv_without_in_channels)),
-        Variant("missing-plus-one", _summary(conv2d=_minus_one("conv2d"), maxpool2d=_minus_one("maxpool2d"),
+        Variant(Diagnosis.MISSING_BIAS_PARAMS, _summary(conv2d=_without_bias("conv2d"))),
+        Variant(Diagnosis.MISSING_BIAS_PARAMS, _summary(dense=_without_bias("dense"))),
+        Variant(Diagnosis.MISSING_IN_CHANNELS, _summary(conv2d=_conv_without_in_channels)),
+        Variant(Diagnosis.MISSING_PLUS_ONE, _summary(conv2d=_minus_one("conv2d"), maxpool2d=_minus_one("maxpool2d"),
                                              avgpool2d=_minus_one("avgpool2d"))),
-        Variant("padding-once", _summary(conv2d=_conv_padding_once)),
-        Variant("pool-stride-ignored", _summary(maxpool2d=_pool_stride_one("maxpool2d"),
+        Variant(Diagnosis.PADDING_ONCE, _summary(conv2d=_conv_padding_once)),
+        Variant(Diagnosis.POOL_STRIDE_IGNORED, _summary(maxpool2d=_pool_stride_one("maxpool2d"),
                                                 avgpool2d=_pool_stride_one("avgpool2d"))),
-        Variant("ceil-floor", _summary(maxpool2d=_pool_ceil, avgpool2d=_pool_ceil)),
-        Variant("kept-dims", _summary(globalavgpool=_kept_dims, dense=_dense_of_any_shape)),
+        Variant(Diagnosis.CEIL_FLOOR, _summary(maxpool2d=_pool_ceil, avgpool2d=_pool_ceil)),
+        Variant(Diagnosis.KEPT_DIMS, _summary(globalavgpool=_kept_dims, dense=_dense_of_any_shape)),
         # Running mean and variance counted as trainable parameters.
-        Variant("batchnorm-running-stats", _summary(batchnorm=lambda layer, shape: (shape, 4 * shape[0]))),
+        Variant(Diagnosis.BATCHNORM_RUNNING_STATS, _summary(batchnorm=lambda layer, shape: (shape, 4 * shape[0]))),
     ),
 }
 
-EXPLANATIONS = {
-    # Convolution
-    "flipped-kernel": "The kernel is flipped the wrong way round. CNN layers (corr2d, conv2d_forward, "
-                      "conv_matrix and their gradients) use cross-correlation, which slides the kernel as "
-                      "it is; a true convolution (conv1d, convolve2d) flips it in every axis first.",
-    "missing-bias": "The bias is missing: add b[f] once to every output pixel of filter f (and return its "
-                    "gradient db when b is given).",
-    "bias-repeated": "The bias was added more than once: add b[f] once per output pixel, after summing over "
-                     "all input channels, not inside the loop over channels.",
-    "padding-one-side": "The zero padding went on one side only: padding p adds p rows on the top and the "
-                        "bottom and p columns on the left and the right.",
-    "padding-ignored": "The padding argument was ignored: pad the input with zeros on every side before "
-                       "sliding the kernel.",
-    "same-centering": "The padding of 'same' is split the wrong way. 'same' pads k - 1 zeros in total: "
-                      "(k - 1) // 2 before and the rest after (for an even kernel the extra one goes to the "
-                      "end: bottom or right), and the output keeps the input's length.",
-    "stride-ignored": "The stride was not applied: output pixel (i, j) reads the window that starts at "
-                      "(i * stride, j * stride), and there are floor((n + 2p - k) / stride) + 1 of them.",
-    "channels-last": "The axes were read as channels-last (N, H, W, C). Arrays here are NCHW: x is "
-                     "(N, C, H, W) and results keep the channel axis second.",
-    "no-channel-sum": "Only part of the input channels count: each output pixel sums the products over all "
-                      "input channels (accumulate with +=, do not overwrite inside the channel loop).",
-    "kernel-transposed": "The kernel's rows and columns are swapped: w[f, c, i, j] multiplies the input "
-                         "pixel i rows down and j columns right of the window's corner.",
-    "integer-output": "Your result was stored in an integer array (for example np.zeros_like(x) with an "
-                      "integer x), which truncates the values. Allocate float results, e.g. with "
-                      "dtype=float.",
-    "mode-ignored": "The mode argument was ignored: 'full', 'same' and 'valid' return different parts of "
-                    "the convolution, of different lengths.",
-    "longer-kernel": "The result is wrong when the kernel is larger than the input. Convolution commutes, "
-                     "so the two swap roles: NumPy's 'same' keeps the longer length, and 'valid' slides the "
-                     "smaller array over the larger one.",
-    "matrix-transposed": "Your matrix is the transpose of the one asked for: it needs one row per output "
-                         "pixel and one column per input pixel, so that C @ x.ravel() gives the output.",
-    "missing-plus-one": "One too few: a window of size k fits floor((n + 2p - k) / s) + 1 times in n "
-                        "(the + 1 counts the first position).",
-    # Backward passes
-    "db-not-summed": "db has one entry per filter: sum dout over the batch and over both spatial axes.",
-    "padding-not-cropped": "dx still includes the zero padding: cut the padded border off so that dx has "
-                           "x's shape.",
-    "max-not-routed": "The gradient went to every position of the window: in max pooling only the "
-                      "position that held the maximum receives the window's dout.",
-    # Pooling
-    "pool-stride-ignored": "The pooling stride is wrong: when no stride is given it equals the window size, "
-                           "and window (i, j) starts at (i * stride, j * stride).",
-    "pool-mode-swapped": "The pooling computes another reduction than the one asked: 'max' takes the "
-                         "largest value, 'avg' the mean, 'sum' the total and 'l2' the square root of the sum "
-                         "of squares (and max pooling's gradient goes to the maximum only).",
-    "l2-no-sqrt": "L2 pooling takes the square root of the sum of squares; the square root is missing.",
-    "l2-mean": "L2 pooling takes the square root of the sum of the squares, not of their mean.",
-    "kept-dims": "The pooled axes were kept: global average pooling returns (N, C), without the 1 x 1 "
-                 "spatial axes.",
-    # Sizes and counts
-    "ceil-floor": "The rounding is the wrong way: sizes round down (floor) unless ceil_mode asks for "
-                  "rounding up.",
-    "ceil-last-window": "In ceil mode, torch drops a last window that would start beyond the input (in the "
-                        "right padding).",
-    "padding-once": "The padding was counted once: it is added on both sides, so it adds 2p to n.",
-    "no-floor": "The size is not an exact integer division: round down with // (floor) and return an int.",
-    "dilation-ignored": "The dilation was ignored: a kernel of size k with dilation d spans d * (k - 1) + 1 "
-                        "input pixels.",
-    "dilation-span": "A dilated kernel spans d * (k - 1) + 1 input pixels, not d * k: the gaps lie only "
-                     "between the kernel's taps.",
-    "missing-bias-params": "The biases are missing from the count: a layer with bias has one trainable bias "
-                           "per output channel or unit.",
-    "missing-in-channels": "The input channels are missing: each filter has a k x k kernel for every input "
-                           "channel.",
-    "missing-out-channels": "The output channels are missing: every filter (output channel) does its own "
-                            "multiplications.",
-    "side-for-area": "A side length was used where an area belongs: a k x k kernel has k * k weights and an "
-                     "n x n output has n * n pixels.",
-    "batchnorm-running-stats": "Batch normalisation has 2 trainable parameters per channel (scale and "
-                               "shift); its running mean and variance are buffers, not parameters.",
-    "rf-stride-ignored": "The strides are missing: each layer widens the receptive field by (k - 1) times "
-                         "the product of the strides of the layers before it.",
-    "rf-own-stride": "A layer's own stride was counted: its (k - 1) is multiplied by the product of the "
-                     "strides of the layers before it only.",
-    "rf-kernel-sum": "The receptive field is not the sum of the kernel sizes: it starts at 1 and each layer "
-                     "adds (k - 1) times the product of the strides before it.",
-    # Found by the grader itself, not by a variant
-    "mutates-input": "Your function changed an input array. Work on a copy (x = x.copy() or np.pad, which "
-                     "makes a new array) and leave the caller's arrays unchanged.",
-    "forbidden-api": "Your code calls a library function that does this question's work (numpy.convolve, "
-                     "numpy.correlate, scipy.signal, scipy.ndimage, torch or cnn_ref). Write it yourself "
-                     "with NumPy.",
-    "timeout": "Your function took too long. Vectorise the inner loops with NumPy (a sliding-window view and "
-               "one matrix product) instead of looping over every pixel in Python.",
-    "not-implemented": "This function still raises NotImplementedError: replace that line with your "
-                       "implementation.",
-    "exception": "Your function raised an error on these inputs. Check the shapes and dtypes it is given "
-                 "(non-square inputs and kernels, several channels, strides and padding).",
-    "wrong-type": "Your function returned the wrong type: arrays must be float NumPy arrays, and sizes and "
-                  "counts Python ints.",
-    "wrong-shape": "The result has the wrong shape: check the output size formula and the order of the axes "
-                   "(NCHW).",
-    "nan-output": "The result contains NaN or infinite values: look for divisions by zero, uninitialised "
-                  "arrays (np.empty) or overflow.",
-    "no-eval-mode": "The model was evaluated in training mode: call model.eval() (dropout and batch "
-                    "normalisation behave differently) and predict under torch.no_grad().",
-    "double-softmax": "Softmax was applied twice: nn.CrossEntropyLoss applies log-softmax itself, so the "
-                      "model must return raw logits.",
-    "ignores-device": "The device argument was ignored: move the model and each batch to `device` "
-                      "(model.to(device), x.to(device)).",
-    "too-slow": "The code is correct but too slow: replace Python loops over pixels or samples with "
-                "whole-array NumPy (or torch) operations.",
-    "over-budget": "The model is larger than the question allows: fewer filters, fewer layers, or global "
-                   "average pooling before the classifier keep it small and still accurate.",
-}
 
 
 def is_integer(value):
@@ -643,8 +536,3 @@ def diagnose(function, args, kwargs, value):
             except Exception:  # the variant does not apply to these inputs
                 continue
     return list(dict.fromkeys(found))
-
-
-def explain(diagnosis):
-    """Advice for the student on a diagnosis id; "" for an unknown one."""
-    return EXPLANATIONS.get(diagnosis, "")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from autograder import __version__
 from autograder.grading.answer import CRASHED
-from autograder.grading.variants import explain
+from autograder.diagnoses import Diagnosis, forbidden_sentence
 
 NO_SANDBOX_FLAG = "no-sandbox"
 
@@ -55,13 +55,13 @@ def graded_results(submission, assignment, outcomes, load, answers, static_forbi
         points = assignment.weights.get(outcome.question, {}).get(outcome.test, 1)
         score, output, diagnoses = points * outcome.fraction, outcome.output, list(outcome.diagnoses)
         if outcome.question in used:
-            score, diagnoses = 0, ["forbidden-api", *diagnoses]
+            score, diagnoses = 0, [Diagnosis.FORBIDDEN_API, *diagnoses]
             output = (f"This question used {', '.join(sorted(used[outcome.question]))}. "
-                      f"{explain('forbidden-api')} It scores 0 and a TA will review it.")
+                      f"{forbidden_sentence(assignment.forbidden)} It scores 0 and a TA will review it.")
             flags.append(f"forbidden-api:{outcome.question}")
         if outcome.grader_error:
             flags.append(f"grader-error:{outcome.question}")
-        if "timeout" in outcome.diagnoses:
+        if Diagnosis.TIMEOUT in outcome.diagnoses:
             flags.append("timeout")
         tests.append({"name": outcome.name, "score": round(score, 4), "max_score": points,
                       "status": "passed" if score == points else "failed", "visibility": "visible",

@@ -14,13 +14,9 @@ from typing import Callable
 import numpy as np
 
 import cnn_ref
-
+from autograder.assignment import bundled_assignment
 from autograder.expect import WrongAnswer, expect_close, expect_equal, expect_int, expect_value_error, returned
-
-PARAMETER_BUDGET = 100_000   # SPEC's default; the assignment file's parameter_budget wins
-
-# The functions a question's cases call: the question id itself, except for cnn_model.
-FUNCTIONS = {"cnn_model": ("build_model", "train_model")}
+from autograder.diagnoses import Diagnosis
 
 
 @dataclass(frozen=True)
@@ -40,17 +36,6 @@ def public(question):
         PUBLIC.setdefault(question, []).append(PublicCase(question, name, function))
         return function
     return register
-
-
-def parameter_budget():
-    """cnn_model's parameter budget from the bundled assignment file, else SPEC's default."""
-    from autograder.selfcheck.checks import assignment_data
-    return int(assignment_data().get("questions", {}).get("cnn_model", {}).get("parameter_budget",
-                                                                               PARAMETER_BUDGET))
-
-
-def functions_of(question):
-    return FUNCTIONS.get(question, (question,))
 
 
 def values(shape, step=7, modulus=11, scale=0.5, dtype=float):
@@ -355,8 +340,9 @@ def _cnn_model(student):
     model = returned(answer)
     if not isinstance(model, torch.nn.Module):
         raise WrongAnswer(f"build_model should return a torch.nn.Module, got a {type(model).__name__}.",
-                          ["wrong-type"])
-    count, budget = sum(parameter.numel() for parameter in model.parameters()), parameter_budget()
+                          [Diagnosis.WRONG_TYPE])
+    count = sum(parameter.numel() for parameter in model.parameters())
+    budget = bundled_assignment().questions["cnn_model"].settings["parameter_budget"]
     if count > budget:
         raise WrongAnswer(f"The model has {count:,} parameters; the budget is "
                           f"{budget:,}. Use fewer or narrower layers (global average "
@@ -367,10 +353,10 @@ def _cnn_model(student):
             logits = model(torch.zeros((5, 1, 8, 8), dtype=torch.float32))
     except Exception as error:
         raise WrongAnswer(f"The model raised {type(error).__name__}: {error} on a (5, 1, 8, 8) "
-                          "float32 batch.", ["exception"]) from None
+                          "float32 batch.", [Diagnosis.EXCEPTION]) from None
     if not isinstance(logits, torch.Tensor) or tuple(logits.shape) != (5, 10):
         shape = tuple(logits.shape) if isinstance(logits, torch.Tensor) else type(logits).__name__
         raise WrongAnswer(f"The model's output is {shape}; it should be logits of shape (5, 10).",
-                          ["wrong-shape"])
+                          [Diagnosis.WRONG_SHAPE])
     if not torch.isfinite(logits).all():
-        raise WrongAnswer("The model's logits contain NaN or infinite values.", ["nan-output"])
+        raise WrongAnswer("The model's logits contain NaN or infinite values.", [Diagnosis.NAN_OUTPUT])

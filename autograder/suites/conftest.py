@@ -25,9 +25,15 @@ def rng(request, submission):
 
 
 @pytest.fixture(scope="module")
-def settings(request):
+def question(request):
+    """This question as the assignment file declares it: its functions, points and settings."""
+    return request.config.stash[CONTEXTS][0].assignment.questions[question_of(request.node.path)]
+
+
+@pytest.fixture(scope="module")
+def settings(question):
     """This question's settings from the assignment file (thresholds and the like)."""
-    return request.config.stash[CONTEXTS][0].settings.get(question_of(request.node.path), {})
+    return question.settings
 
 
 @pytest.fixture

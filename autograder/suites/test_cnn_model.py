@@ -4,12 +4,14 @@ import numpy as np
 import pytest
 
 from autograder.expect import PartialCredit, WrongAnswer, trained
+from autograder.diagnoses import Diagnosis
 
 
 @pytest.fixture(scope="module")
-def run(student, dataset, device, settings):
+def run(student, dataset, device, question):
     """One seeded training run serves every test of the question."""
-    return student.run_model(dataset, device, seed=settings["seed"], seconds=settings["train_seconds"])
+    return student.run_model(dataset, device, functions=question.functions, seed=question.settings["seed"],
+                             seconds=question.settings["train_seconds"])
 
 
 def test_logits(run, dataset):
@@ -20,12 +22,12 @@ def test_logits(run, dataset):
     if not isinstance(outputs, np.ndarray) or outputs.shape != (batch, classes):
         shape = getattr(outputs, "shape", type(outputs).__name__)
         raise WrongAnswer(f"For {batch} images the model returned {shape}; expected ({batch}, {classes}).",
-                          ["wrong-shape"])
+                          [Diagnosis.WRONG_SHAPE])
     if not np.all(np.isfinite(outputs)):
-        raise WrongAnswer("The model's outputs contain NaN or infinite values.", ["nan-output"])
+        raise WrongAnswer("The model's outputs contain NaN or infinite values.", [Diagnosis.NAN_OUTPUT])
     if np.all(outputs >= 0) and np.allclose(outputs.sum(axis=1), 1, atol=1e-3):
         raise WrongAnswer("Each row of the model's output sums to 1: it returns probabilities, not logits.",
-                          ["double-softmax"])
+                          [Diagnosis.DOUBLE_SOFTMAX])
 
 
 def test_parameter_budget(run, settings):
@@ -35,7 +37,7 @@ def test_parameter_budget(run, settings):
     if count > settings["parameter_budget"]:
         raise WrongAnswer(f"The trained model holds {count:,} parameters; the budget is "
                           f"{settings['parameter_budget']:,}. Use fewer or narrower layers, or global "
-                          "average pooling instead of a large dense layer.", ["over-budget"])
+                          "average pooling instead of a large dense layer.", [Diagnosis.OVER_BUDGET])
 
 
 def test_training_time(run, settings):
@@ -43,7 +45,7 @@ def test_training_time(run, settings):
     seconds = trained(run).seconds
     if seconds > settings["train_seconds"]:
         raise WrongAnswer(f"train_model took {seconds:.0f} s; the budget is {settings['train_seconds']} s.",
-                          ["too-slow"])
+                          [Diagnosis.TOO_SLOW])
 
 
 def test_device(run, device):
@@ -51,14 +53,14 @@ def test_device(run, device):
     devices = trained(run).devices
     if any(not place.startswith(device) for place in devices):
         raise WrongAnswer(f"train_model was given the device {device!r} but the model's parameters are on "
-                          f"{', '.join(devices)}.", ["ignores-device"])
+                          f"{', '.join(devices)}.", [Diagnosis.IGNORES_DEVICE])
 
 
 def test_accuracy(run, dataset, settings, record_output):
     """accuracy on the held-out images (partial credit between the two thresholds)"""
     labels = trained(run).labels
     if not isinstance(labels, np.ndarray) or labels.shape != dataset.y_test.shape:
-        raise WrongAnswer("The model did not give one prediction per held-out image.", ["wrong-shape"])
+        raise WrongAnswer("The model did not give one prediction per held-out image.", [Diagnosis.WRONG_SHAPE])
     accuracy = float(np.mean(labels == dataset.y_test))
     nothing, full = settings["accuracy"][dataset.name]
     report = (f"Held-out accuracy {accuracy:.1%} on {len(labels)} {dataset.name} images after "
