@@ -9,6 +9,7 @@ import difflib
 import functools
 import tomllib
 from dataclasses import dataclass, fields, replace
+from datetime import datetime
 from pathlib import Path
 
 import jsonschema
@@ -49,6 +50,27 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Policy:
+    """The late policy (SPEC "The ledger"): due (aware datetime); late_penalty_per_day: the share
+    of the score each late day costs; past max_late_days (None: no cap) the score is 0;
+    grace_days: the course-wide budget of free late days per student."""
+    due: datetime
+    late_penalty_per_day: float = 0.0
+    max_late_days: int | None = None
+    grace_days: int = 0
+
+
+def aware_datetime(value):
+    """A TOML date-time or ISO 8601 text with a time zone -> datetime; None when it is not one."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return value if isinstance(value, datetime) and value.tzinfo is not None else None
+
+
+@dataclass(frozen=True)
 class Assignment:
     name: str
     seed: str
@@ -56,6 +78,7 @@ class Assignment:
     forbidden: tuple
     questions: dict    # id -> Question, in the file's order
     source: bytes      # the file's bytes, so a changed assignment regrades
+    policy: Policy | None = None   # no [policy] table: lateness is not looked at
 
     @property
     def ids(self):
@@ -91,6 +114,11 @@ SCHEMA = {
         "seed": {"type": "string"},
         "limits": {"type": "object", "additionalProperties": False,
                    "properties": {field.name: _POSITIVE for field in fields(Limits)}},
+        "policy": {"type": "object", "additionalProperties": False, "required": ["due"],
+                   "properties": {"due": {},   # a TOML date-time or ISO 8601 text, checked after
+                                  "late_penalty_per_day": {"type": "number", "minimum": 0, "maximum": 1},
+                                  "max_late_days": {"type": "integer", "minimum": 0},
+                                  "grace_days": {"type": "integer", "minimum": 0}}},
         "forbidden": {"type": "object", "additionalProperties": False,
                       "properties": {"apis": {"type": "array", "items": {"type": "string", "minLength": 1}}}},
         "questions": {"type": "object", "minProperties": 1, "additionalProperties": {
@@ -104,7 +132,7 @@ SCHEMA = {
                 "trains_model": {"type": "boolean"},
                 "tests": {"type": "object", "minProperties": 1,
                           "additionalProperties": {"type": "number", "minimum": 0}},
-                "full_speed_ratio": _POSITIVE, "zero_speed_ratio": _POSITIVE,
+                "full_lines_per_pixel": _POSITIVE, "zero_lines_per_pixel": _POSITIVE,
                 "seed": {"type": "integer"}, "train_seconds": _POSITIVE,
                 "parameter_budget": {"type": "integer", "minimum": 1}, "memory_mb": _POSITIVE,
                 "accuracy": {"type": "object", "additionalProperties": {
@@ -143,6 +171,8 @@ def _problems(data):
                 for error in sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(data), key=str)]
     if problems:
         return problems
+    if "policy" in data and aware_datetime(data["policy"]["due"]) is None:
+        problems.append(f"policy.due: {data['policy']['due']!r} is not an ISO 8601 date and time with a time zone")
     known = questions_with_suites()
     for question, table in data["questions"].items():
         if question not in known:
@@ -160,8 +190,8 @@ def _problems(data):
             if nothing >= full:
                 problems.append(f"questions.{question}.accuracy.{data_set}: [{nothing}, {full}] must rise "
                                 "from no points to full points")
-        if table.get("full_speed_ratio", 0) >= table.get("zero_speed_ratio", float("inf")):
-            problems.append(f"questions.{question}: full_speed_ratio must be below zero_speed_ratio")
+        if table.get("full_lines_per_pixel", 0) >= table.get("zero_lines_per_pixel", float("inf")):
+            problems.append(f"questions.{question}: full_lines_per_pixel must be below zero_lines_per_pixel")
     return problems
 
 
@@ -195,4 +225,8 @@ def load_assignment(path=None):
             tests=dict(table["tests"]), settings=settings)
     return Assignment(name=data.get("name", path.stem), seed=data.get("seed", ""),
                       limits=Limits(**data.get("limits", {})), forbidden=tuple(data.get("forbidden", {}).get("apis", ())),
-                      questions=questions, source=source)
+                      questions=questions, source=source, policy=_policy(data.get("policy")))
+
+
+def _policy(table):
+    return Policy(**{**table, "due": aware_datetime(table["due"])}) if table else None

@@ -47,6 +47,17 @@ class Diagnosis(StrEnum):
     RF_STRIDE_IGNORED = "rf-stride-ignored"
     RF_OWN_STRIDE = "rf-own-stride"
     RF_KERNEL_SUM = "rf-kernel-sum"
+    # The bugs real students' code shows most.
+    ZERO_PADDING_CROP = "zero-padding-crop"
+    OVERLAP_ASSIGN = "overlap-assign"
+    HEIGHT_WIDTH_SWAP = "height-width-swap"
+    HARD_CODED_SIZE = "hard-coded-size"
+    ROUND_NOT_FLOOR = "round-not-floor"
+    DIVISIBILITY_ASSUMED = "divisibility-assumed"
+    WINDOW_PAST_EDGE = "window-past-edge"
+    ALL_ZEROS = "all-zeros"
+    NO_VALUE_ERROR = "no-value-error"
+    REMOVED_API = "removed-api"
     MUTATES_INPUT = "mutates-input"
     FORBIDDEN_API = "forbidden-api"
     TIMEOUT = "timeout"
@@ -73,10 +84,6 @@ ADDED = frozenset({
 # SPEC's ids that nothing produces, and why.
 NOT_PRODUCED = {
     "no-eval-mode": "the grader puts the model in eval mode itself, through nn.Module.train(model, False)",
-    # Named by the catalogue of real students' bugs, which lands next (issue 9).
-    **{name: "not yet in the catalogue" for name in (
-        "zero-padding-crop", "overlap-assign", "height-width-swap", "hard-coded-size", "round-not-floor",
-        "divisibility-assumed", "window-past-edge", "all-zeros", "no-value-error", "removed-api")},
 }
 
 EXPLANATIONS = {
@@ -159,6 +166,33 @@ EXPLANATIONS = {
                      "strides of the layers before it only.",
     Diagnosis.RF_KERNEL_SUM: "The receptive field is not the sum of the kernel sizes: it starts at 1 and each layer "
                      "adds (k - 1) times the product of the strides before it.",
+    # The bugs real students' code shows most
+    Diagnosis.ZERO_PADDING_CROP: "The padding is cut off with a slice like x[:, :, p:-p, p:-p], which is empty "
+                                 "when p is 0 (-0 is 0), or a branch that only runs when p > 0. Crop with "
+                                 "x[:, :, p:p + H, p:p + W] (or x[..., p:H_padded - p, ...]) so that padding 0 "
+                                 "works too.",
+    Diagnosis.OVERLAP_ASSIGN: "Where pooling windows overlap, a pixel can be the maximum of several windows, "
+                              "and it must receive the sum of their gradients: accumulate with += instead of "
+                              "assigning with =.",
+    Diagnosis.HEIGHT_WIDTH_SWAP: "A height is used where a width belongs, or the reverse (an output width from "
+                                 "the kernel's height, reshape(..., out_h, out_h), an index unravelled with the "
+                                 "height twice): the result is right for square shapes only. Keep H, KH, OH and "
+                                 "W, KW, OW apart.",
+    Diagnosis.HARD_CODED_SIZE: "A size is fixed in the code (a crop like [1:-1], a padding of 1, a 3 x 3 kernel, "
+                               "reshape(3, 3)): compute every size from the arguments' shapes.",
+    Diagnosis.ROUND_NOT_FLOOR: "The output size is rounded to the nearest integer: it rounds down, "
+                               "(n + 2p - k) // s + 1, because a window that does not fit is not counted.",
+    Diagnosis.DIVISIBILITY_ASSUMED: "Your code assumes the stride divides the padded input size (an assert, or "
+                                    "a size computed with /): when it does not, the last pixels that no whole "
+                                    "window reaches are simply left out, floor((n + 2p - k) / s) + 1 windows.",
+    Diagnosis.WINDOW_PAST_EDGE: "Windows are taken past the last full one (a loop such as range(0, H, stride)): "
+                                "window starts run from 0 to n + 2p - k, in steps of the stride.",
+    Diagnosis.ALL_ZEROS: "The result is all zeros: it was allocated with np.zeros and never filled (a loop that "
+                         "does not run, or writes into a copy instead of the result).",
+    Diagnosis.NO_VALUE_ERROR: "Invalid arguments must raise ValueError (a stride of 0, a kernel larger than the "
+                              "padded input, a negative size) instead of returning a number.",
+    Diagnosis.REMOVED_API: "Your code uses a NumPy name that NumPy 2 removed (such as np.lib.pad, np.float, np.int, "
+                           "np.product): use np.pad, float, int, np.prod.",
     # Found by the grader itself, not by a variant
     Diagnosis.MUTATES_INPUT: "Your function changed an input array. Work on a copy (x = x.copy() or np.pad, which "
                      "makes a new array) and leave the caller's arrays unchanged.",

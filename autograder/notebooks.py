@@ -1,6 +1,7 @@
 """Notebooks as the grader, the self-check and the generator all see them: reading and writing
 nbformat 4, and the predicates that say what a cell is (a solution region, a test cell, a cell that
 only runs self-checks). One module, so that every reader agrees on what a cell is."""
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -8,6 +9,8 @@ from pathlib import Path
 import nbformat
 
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
+LESSON_KEY = "cnn_grade"  # an exercise's lesson cell metadata: {"lesson_sha256": ..., "setup": bool}
+SETUP_TAG = "setup"       # a solution notebook's cell tag: the cell runs whenever a submission is graded
 _CHECK_CALL = re.compile(r"""^\s*check\(\s*['"](?P<question>[A-Za-z0-9_]+)['"]\s*\)\s*$""", re.M)
 # A line of a cell that only runs self-checks, matched after strip(): a comment, the import, a
 # `check("...")` call (leading whitespace stripped first keeps the match linear on long lines).
@@ -58,6 +61,26 @@ def test_question(cell):
     return meta.get("grade_id") if meta.get("grade") and not meta.get("solution") else None
 
 
+
+
+def source_sha256(source):
+    return hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def lesson_metadata(cell):
+    """The metadata an instructor's cell (neither a solution nor a test cell) gets in the exercises:
+    the hash of its source, and whether it must always run (tagged `setup` in the solution)."""
+    tags = cell.get("metadata", {}).get("tags", [])
+    return {"lesson_sha256": source_sha256(cell.get("source", "")), "setup": SETUP_TAG in tags}
+
+
+def is_unchanged_lesson_cell(source, cell):
+    """True for an instructor's cell that is not setup and that the student left as it was (its
+    source still has the hash the exercise gave it): grading may skip it."""
+    metadata = cell.get("metadata")
+    lesson = metadata.get(LESSON_KEY) if isinstance(metadata, dict) else None
+    return (isinstance(lesson, dict) and lesson.get("setup") is False
+            and lesson.get("lesson_sha256") == source_sha256(source))
 
 
 def is_check_cell(source):

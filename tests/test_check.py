@@ -6,7 +6,7 @@ passing is not full marks, and raises when a case fails or the function is missi
 """
 import subprocess
 import sys
-import time
+from dataclasses import replace
 
 import nbformat
 import numpy as np
@@ -22,6 +22,15 @@ from autograder.selfcheck.public_cases import PUBLIC
 from autograder.diagnoses import explain
 
 SCRATCH_QUESTIONS = [question for question in PUBLIC if question != "cnn_model"]
+
+
+@pytest.fixture(autouse=True)
+def reference_stands_in_for_a_student(monkeypatch):
+    """These tests use cnn_ref's functions as a correct student's: the self-check must not count
+    calling them as using a forbidden API (tests/test_mistakes.py checks that rule itself)."""
+    assignment = bundled_assignment()
+    trusting = replace(assignment, forbidden=tuple(api for api in assignment.forbidden if api != "cnn_ref"))
+    monkeypatch.setattr("autograder.selfcheck.checks.bundled_assignment", lambda: trusting)
 
 
 def reference_namespace():
@@ -55,13 +64,9 @@ def test_importing_autograder_is_light():
 
 
 @pytest.mark.parametrize("question", list(PUBLIC))
-def test_reference_passes_every_public_check_quickly(question):
-    namespace = reference_namespace()
-    if question == "cnn_model":
-        import torch  # noqa: F401  (imported by the student's own cell; not part of the check's time)
-    start = time.perf_counter()
-    report = run_public_checks(question, namespace)
-    assert time.perf_counter() - start < 1.0
+def test_reference_passes_every_public_check(question):
+    # How fast the check is, is measured by benchmarks, never asserted here: a busy machine is slow.
+    report = run_public_checks(question, reference_namespace())
     assert report.passed, report.text()
     assert all(result.passed for result in report.results) and report.results
 

@@ -58,4 +58,5 @@ def test_broken_and_hostile_submissions_cost_only_themselves(demo):
     assert {"forbidden-api:conv1d", "forbidden-api:corr2d"} <= set(results["hal"]["extra_data"]["flags"])
     ivy = scores(results["ivy"])
     assert ivy["maxpool2d_backward"][0] == 0 and ivy["conv2d_forward"][0] == ivy["conv2d_forward"][1]
-    assert (out / "index.html").exists() and (out / "scores.png").stat().st_size > 1000
+    assert (out / "index.html").read_text().count("data:image/png;base64,") >= 2   # scores, grading time
+    assert isinstance(json.loads((out / "similarity.json").read_text()), list)

@@ -23,7 +23,8 @@ from autograder.authoring import generate
 from autograder.assignment import load_assignment
 from autograder.cli import main
 from autograder.authoring.generate import exercise_of, solution_notebooks, stale_exercises, strip_solution
-from autograder.notebooks import BEGIN_SOLUTION, END_SOLUTION, read_notebook, test_question
+from autograder.notebooks import BEGIN_SOLUTION, END_SOLUTION, LESSON_KEY, is_solution_cell, read_notebook
+from autograder.notebooks import test_question as question_of_test_cell
 
 SOLUTIONS = Path(os.environ.get("CNN_GRADE_SOLUTIONS", generate.SOLUTIONS))
 EXERCISES = Path(os.environ.get("CNN_GRADE_EXERCISES", generate.EXERCISES))
@@ -95,7 +96,11 @@ def test_exercise_clears_outputs_keeps_metadata_and_drops_hidden_tests(tmp_path)
     solution = read_notebook(_solution_notebook(tmp_path / "hw.ipynb"))
     solution.cells[2].source += "\n### BEGIN HIDDEN TESTS\nassert corr2d([[1]], [[1]]) == 1\n### END HIDDEN TESTS"
     exercise = exercise_of(solution)
-    assert [cell.metadata for cell in exercise.cells] == [cell.metadata for cell in solution.cells]
+    # All metadata stays; lesson cells (neither solution nor test cells) get their hash besides.
+    assert [{key: value for key, value in cell.metadata.items() if key != LESSON_KEY} for cell in exercise.cells] == \
+        [cell.metadata for cell in solution.cells]
+    assert [LESSON_KEY in cell.metadata for cell in exercise.cells] == \
+        [cell.cell_type == "code" and not is_solution_cell(cell) and question_of_test_cell(cell) is None for cell in solution.cells]
     assert [cell.get("id") for cell in exercise.cells] == [cell.get("id") for cell in solution.cells]
     assert all(cell.outputs == [] and cell.execution_count is None
                for cell in exercise.cells if cell.cell_type == "code")
@@ -181,7 +186,7 @@ def _grade(paths, assignment, questions, student):
     from autograder.grading.pipeline import grade_submission
     from autograder.grading.submission import read_submission
 
-    return grade_submission(read_submission(student, paths), assignment, questions)
+    return grade_submission(read_submission(student, paths), assignment, questions).to_json()
 
 
 def _by_question(results):
@@ -247,9 +252,32 @@ def test_exercise_fails_only_with_not_implemented(name):
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory):
     target = tmp_path_factory.mktemp("dist")
-    assert main(["generate", "--solutions", str(SOLUTIONS), "--exercises", str(tmp_path_factory.mktemp("ex")),
-                 "--dist", str(target)]) == 0
+    before = {path.name: path.read_bytes() for path in EXERCISES.glob("*.ipynb")}
+    assert main(["generate", "--solutions", str(SOLUTIONS), "--dist", str(target)]) == 0
+    # --dist writes only DIR: the student notebooks go there, the project's exercises/ stay as they were.
+    assert sorted(path.name for path in (target / "exercises").glob("*.ipynb")) == sorted(before)
+    assert {path.name: path.read_bytes() for path in EXERCISES.glob("*.ipynb")} == before
     return target
+
+
+def test_every_form_takes_its_points_from_the_assignment_file(assignment):
+    points = {question: 2 * value for question, value in generate.points_of(assignment).items()}
+    solution = read_notebook(_solution_paths()[0])
+    nbgrader = generate.nbgrader_source_of(solution, set(), points)
+    graded = [cell for cell in nbgrader.cells if cell.metadata.get("nbgrader", {}).get("grade")]
+    assert graded and all(cell.metadata["nbgrader"]["points"] == points[question_of_test_cell(cell)] for cell in graded)
+    otter = generate.otter_master_of(solution, "cnn", set(), points)
+    headers = [cell.source for cell in otter.cells if cell.source.startswith("# BEGIN QUESTION")]
+    assert headers and all(f"points: {points[header.split()[4]]:g}" in header for header in headers)
+
+
+def test_dist_with_a_bad_assignment_writes_nothing(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\n[questions.conv1d.tests]\ntest_valid = -1\n')
+    assert main(["generate", "--solutions", str(SOLUTIONS), "--dist", str(tmp_path / "dist"),
+                 "--assignment", str(bad)]) == 2
+    assert "questions.conv1d.tests.test_valid: -1 is less than the minimum of 0" in capsys.readouterr().err
+    assert not (tmp_path / "dist").exists()
 
 
 def _run(command, cwd, timeout=1500):
@@ -269,7 +297,7 @@ def test_nbgrader_autogrades_the_solution_fully(dist, tmp_path, assignment):
     assert [path.name for path in sources] == [path.name for path in _solution_paths()]
     for path in sources:   # every test cell of a numpy question runs its hidden suite too
         for cell in read_notebook(path).cells:
-            if test_question(cell) not in (None, MODEL):
+            if question_of_test_cell(cell) not in (None, MODEL):
                 assert "### BEGIN HIDDEN TESTS" in cell.source and "hidden_check(" in cell.source, path.name
     _run([f"{BIN}/nbgrader", "generate_assignment", name, "--force"], course)
     released = sorted((course / "release" / name).glob("*.ipynb"))

@@ -27,7 +27,7 @@ def grade(tmp_path, source, **settings):
     question = ASSIGNMENT.questions[QUESTION]
     question = replace(question, settings={**question.settings, **settings})
     assignment = replace(ASSIGNMENT, questions={**ASSIGNMENT.questions, QUESTION: question})
-    results = grade_submission(read_submission("student", [path]), assignment, [QUESTION])
+    results = grade_submission(read_submission("student", [path]), assignment, [QUESTION]).to_json()
     return results["tests"], results
 
 

@@ -1,4 +1,4 @@
-"""Similarity flags per question (`autograder.similarity`): a copied pair stands out from a class
+"""Similarity flags per question (`autograder.records.similarity`): a copied pair stands out from a class
 of independently written solutions; shared starter code, untouched stubs, tiny classes and cells
 that do not parse flag nothing; a class of 200 needs few exact comparisons."""
 import json
@@ -9,8 +9,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from autograder import similarity
-from autograder.similarity import SimilarPair, question_code, similar_pairs
+from autograder.records import similarity
+from autograder.records.similarity import SimilarPair, question_code, similar_pairs
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "exercises" / "01_convolution.ipynb"
 QUESTIONS = {"conv2d_forward": ("conv2d_forward",), "corr2d": ("corr2d",)}

@@ -86,15 +86,29 @@ def test_suites_make_few_calls(reference_runs):
         assert all(outcome.name.startswith(f"{outcome.question}: ") for outcome in outcomes)
 
 
-def test_inputs_depend_on_the_seed(reference_runs):
+def _arrays(student):
+    return [value for answer in student.answers for value in (*answer.args, *answer.kwargs.values())
+            if isinstance(value, np.ndarray)]
+
+
+def test_values_depend_on_the_seed_and_case_structure_does_not(reference_runs):
     (_, first), (_, second) = (reference_runs[seed] for seed in SEEDS)
     again = _run(dict(vars(cnn_ref)), SEEDS[0])[1]
+    assert all(np.array_equal(a, b) for a, b in zip(_arrays(first), _arrays(again), strict=True))
+    pairs = list(zip(_arrays(first), _arrays(second), strict=True))
+    assert all(a.shape == b.shape and a.dtype == b.dtype for a, b in pairs)
+    assert sum(np.array_equal(a, b) for a, b in pairs) < len(pairs) / 10
+    calls = [[(answer.function, [type(arg).__name__ for arg in answer.args], sorted(answer.kwargs))
+              for answer in student.answers] for student in (first, second)]
+    assert calls[0] == calls[1]
 
-    def arrays(student):
-        return [value for answer in student.answers for value in answer.args if isinstance(value, np.ndarray)]
 
-    assert all(np.array_equal(a, b) for a, b in zip(arrays(first), arrays(again), strict=True))
-    assert not all(a.shape == b.shape and np.array_equal(a, b) for a, b in zip(arrays(first), arrays(second)))
+def test_inputs_unchanged_earns_points_only_with_a_right_answer():
+    outcomes, _ = _run({question: lambda *args, **kwargs: None for question in QUESTIONS})
+    unchanged = [outcome for outcome in outcomes if "unchanged" in outcome.test]
+    assert len(unchanged) >= 9
+    assert not any(outcome.passed for outcome in unchanged)
+    assert all("left its inputs unchanged, but its result is wrong" in outcome.output for outcome in unchanged)
 
 
 def test_raising_functions_fail_every_test_cleanly():

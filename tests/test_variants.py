@@ -36,11 +36,13 @@ def _cases(rng):
         ((x4, w4, b4), {"stride": 2, "padding": 1}),
         ((normal(size=(2, 3, 6, 8)), normal(size=(2, 3, 4, 3)), normal(size=2), 1, "same"), {}),
         ((x_sq, normal(size=(3, 4, 3, 2))), {"b": normal(size=3), "stride": (2, 1), "padding": (1, 2)}),
+        ((normal(size=(2, 2, 7, 9)), normal(size=(3, 2, 2, 3)), normal(size=3)), {"padding": 1}),
     ]
     return {
         "conv1d": [((ints(9), normal(size=4)), {"mode": mode}) for mode in ("full", "same", "valid")]
                   + [((normal(size=3), normal(size=6), mode), {}) for mode in ("same", "valid")],
-        "corr2d": [((ints(7, 9), normal(size=(3, 2))), {}), ((normal(size=(6, 8)), normal(size=(3, 3))), {})],
+        "corr2d": [((ints(7, 9), normal(size=(3, 2))), {}), ((normal(size=(6, 8)), normal(size=(3, 3))), {}),
+                   ((normal(size=(6, 8)), normal(size=(2, 4))), {})],
         "convolve2d": [((ints(6, 8), normal(size=(4, 3)), mode), {}) for mode in ("full", "same", "valid")]
                       + [((normal(size=(2, 3)), normal(size=(4, 5))), {"mode": "valid"})],
         "conv2d_forward": layers,
@@ -49,14 +51,18 @@ def _cases(rng):
         "conv2d_backward": [
             ((dout, x4, w4, b4, 2, 1), {}),
             ((dout_back, x_back, w_back), {"padding": (0, 1)}),
+            ((normal(size=(2, 2, 4, 7)), normal(size=(2, 2, 6, 8)), normal(size=(2, 2, 3, 2)), normal(size=2)), {}),
         ],
         "pool2d": [((pool_x, 2), {"mode": mode}) for mode in ("max", "avg", "sum", "l2")]
                   + [((normal(size=(2, 3, 7, 9)), (3, 2), (2, 1), mode), {})
-                     for mode in ("max", "avg", "l2")],
+                     for mode in ("max", "avg", "l2")]
+                  + [((normal(size=(2, 3, 7, 10)), (2, 3), (2, 1)), {"mode": "avg"}),
+                     ((normal(size=(2, 3, 6, 9)), (2, 4), 1), {"mode": "sum"})],
         "global_avg_pool": [((ints(2, 3, 5, 4),), {}), ((normal(size=(2, 3, 4, 6)),), {})],
         "maxpool2d_backward": [
             ((normal(size=(2, 3, 3, 4)), pool_x, 2), {}),
             ((normal(size=(2, 3, 3, 8)), normal(size=(2, 3, 7, 9)), (3, 2)), {"stride": (2, 1)}),
+            ((normal(size=(2, 1, 2, 4)), distinct(2, 1, 6, 9), (3, 2)), {}),
         ],
         "conv_output_size": [((17, 4, 3, 2, 2), {}), ((28, 5), {"stride": 2, "padding": 1}),
                              ((20, 3, 3, 1), {"dilation": 2}), ((13, 3, 2, 1, 1), {}),

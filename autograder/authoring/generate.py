@@ -8,7 +8,11 @@ between `### BEGIN SOLUTION` and `### END SOLUTION` lines (nbgrader's markers, n
 
 - `exercises/` is generated from them: every solution region becomes
   `raise NotImplementedError("...")` at the region's indentation, outputs and execution counts are
-  cleared, and all metadata stays (so an exercise is a valid nbgrader release notebook).
+  cleared, and all metadata stays (so an exercise is a valid nbgrader release notebook). Every
+  other code cell that is not a test cell is a lesson cell: it gets `{"cnn_grade": {"lesson_sha256":
+  <its source's hash>, "setup": <tagged "setup">}}`, so that the grader can skip it while a
+  student leaves it unchanged (and nothing graded needs it). Tag a cell `setup` in the solution
+  when it must always run (global settings the graded functions depend on without naming them).
   `--check` compares instead of writing, so a stale exercise cannot land.
 - `--dist DIR` also writes the other tools' forms: an nbgrader course (`DIR/nbgrader/`, with the
   hidden suite of each question as a hidden test), otter-assign master notebooks (`DIR/otter/`) and
@@ -28,8 +32,8 @@ from pathlib import Path
 import nbformat
 
 from autograder.assignment import DEFAULT, load_assignment
-from autograder.notebooks import (BEGIN_SOLUTION, END_SOLUTION, is_solution_cell, nbgrader_meta, notebook_text,
-                                  read_notebook, test_question, write_text)
+from autograder.notebooks import (BEGIN_SOLUTION, END_SOLUTION, LESSON_KEY, is_solution_cell, lesson_metadata,
+                                  nbgrader_meta, notebook_text, read_notebook, test_question, write_text)
 from autograder.selfcheck.public_cases import PUBLIC
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -120,10 +124,27 @@ def exercise_of(solution):
             cell.outputs, cell.execution_count = [], None
             if is_solution_cell(cell):
                 cell.source = strip_solution(cell.source)
+            elif test_question(cell) is None:
+                cell.metadata[LESSON_KEY] = lesson_metadata(cell)
             if BEGIN_HIDDEN in cell.source:
                 cell.source = strip_hidden_tests(cell.source)
         elif cell.cell_type == "markdown" and (BEGIN_SOLUTION in cell.source or nbgrader_meta(cell).get("solution")):
             cell.source = strip_solution(cell.source, markdown=True) if BEGIN_SOLUTION in cell.source else MARKDOWN_TODO
+    return exercise
+
+
+def completed_exercise(solution):
+    """The exercise of `solution` as a student hands it in having solved every question: its
+    lesson cells (and their metadata) as generated, the solution's code in each solution cell,
+    run from top to bottom (execution counts 1, 2, ...). For the project's tests and benchmarks."""
+    exercise = exercise_of(solution)
+    count = 0
+    for answer, cell in zip(solution.cells, exercise.cells):
+        if cell.cell_type == "code":
+            count += 1
+            cell.execution_count = count
+            if is_solution_cell(answer):
+                cell.source = answer.source
     return exercise
 
 
@@ -197,11 +218,19 @@ def hidden_questions(assignment):
     return [question.id for question in assignment.questions.values() if not question.trains_model]
 
 
-def nbgrader_source_of(solution, hidden):
-    """The nbgrader source notebook: the solution, each test cell with its hidden test appended."""
+def points_of(assignment):
+    """{question: points} from the assignment file: the one source of points for every form."""
+    return {question.id: question.points for question in assignment.questions.values()}
+
+
+def nbgrader_source_of(solution, hidden, points):
+    """The nbgrader source notebook: the solution, each test cell with its hidden test appended
+    and the assignment file's points (points: {question: points})."""
     source = copy.deepcopy(solution)
     for cell in source.cells:
         question = test_question(cell)
+        if question in points and nbgrader_meta(cell).get("grade"):
+            cell.metadata["nbgrader"]["points"] = points[question]
         if question in hidden and BEGIN_HIDDEN not in cell.source:
             cell.source = cell.source.rstrip("\n") + "\n" + HIDDEN_TEST.format(question=question)
         if cell.cell_type == "code":
@@ -214,7 +243,7 @@ def write_nbgrader(solutions, target, assignment):
     hidden, name = set(hidden_questions(assignment)), assignment.name
     write_text(target / "nbgrader_config.py", NBGRADER_CONFIG.format(name=name))
     for path in _existing_solutions(solutions):
-        write_text(target / "source" / name / path.name, notebook_text(nbgrader_source_of(read_notebook(path), hidden)))
+        write_text(target / "source" / name / path.name, notebook_text(nbgrader_source_of(read_notebook(path), hidden, points_of(assignment))))
     return target
 
 
@@ -268,9 +297,10 @@ def _question_of_solution(cell, following):
 OTTER_FILES = "/autograder/source/files"   # where otter's Gradescope zip puts autograder_files
 
 
-def otter_master_of(solution, name, hidden, wheel="cnn_autograder-0.1.0-py3-none-any.whl"):
+def otter_master_of(solution, name, hidden, points, wheel="cnn_autograder-0.1.0-py3-none-any.whl"):
     """An otter-assign master notebook: each solution cell and its test cell become a question
-    block whose tests are our public cases (visible) and the hidden suite (hidden)."""
+    block whose tests are our public cases (visible) and the hidden suite (hidden), worth the
+    assignment file's points (points: {question: points})."""
 
     cells = [_raw(OTTER_CONFIG.format(name=name, wheel=wheel))]
     source_cells = list(solution.cells)
@@ -287,14 +317,12 @@ def otter_master_of(solution, name, hidden, wheel="cnn_autograder-0.1.0-py3-none
                 cell.metadata.pop("nbgrader", None)
             cells.append(cell)
             continue
-        points = None
         for later_index in range(index + 1, len(source_cells)):
             if test_question(source_cells[later_index]) == question:
                 consumed.add(later_index)
-                points = nbgrader_meta(source_cells[later_index]).get("points")
                 break
         code = nbformat.v4.new_code_cell(_otter_solution_source(cell.source))
-        header = f"# BEGIN QUESTION\nname: {question}" + (f"\npoints: {points:g}" if points else "")
+        header = f"# BEGIN QUESTION\nname: {question}" + (f"\npoints: {points[question]:g}" if question in points else "")
         cells += [_raw(header), _raw("# BEGIN SOLUTION"), code, _raw("# END SOLUTION"), _raw("# BEGIN TESTS")]
         for case_index, case in enumerate(PUBLIC.get(question, ())):
             cells.append(nbformat.v4.new_code_cell(
@@ -333,7 +361,7 @@ def write_otter(solutions, target, assignment, wheel):
            "# 2.13.0; where the default index serves the multi-GB CUDA build, install the CPU build first.\n"
            f"{OTTER_FILES}/{wheel.name}\n")
     for path in _existing_solutions(solutions):
-        master = otter_master_of(read_notebook(path), f"{name}-{path.stem}", hidden, wheel.name)
+        master = otter_master_of(read_notebook(path), f"{name}-{path.stem}", hidden, points_of(assignment), wheel.name)
         write_text(target / path.name, notebook_text(master))
     return target
 
@@ -389,19 +417,17 @@ print(re.sub(r"[^A-Za-z0-9@._+-]", "_", name).lstrip(".") or "submission")
 EOF
 )"
 cp -r "$ROOT/submission" "$WORK/class/$STUDENT"
-"$GRADE" grade "$WORK/class" --out "$WORK/out" --assignment "$ROOT/source/{assignment}" --force
+# Gradescope's submission time decides lateness when the assignment file has a [policy].
+SUBMITTED_AT=()
+[ -f "$ROOT/submission_metadata.json" ] && SUBMITTED_AT=(--submitted-at "$ROOT/submission_metadata.json")
+"$GRADE" grade "$WORK/class" --out "$WORK/out" --assignment "$ROOT/source/{assignment}" --force "${SUBMITTED_AT[@]}"
 STATUS=$?
 RESULTS="$(find "$WORK/out" -mindepth 2 -maxdepth 2 -name results.json | head -n 1)"
 if [ -n "$RESULTS" ]; then
     cp "$RESULTS" "$ROOT/results/results.json"
 else
-    "$PYTHON" - "$ROOT/results/results.json" "$STATUS" <<'EOF'
-import json, sys
-message = f"The autograder could not grade this submission (cnn-grade exited {sys.argv[2]}); a TA has been told."
-json.dump({"score": 0, "output": message, "tests": [],
-           "extra_data": {"error": {"kind": "grader-error", "message": message}, "flags": ["grader-error"]}},
-          open(sys.argv[1], "w"), indent=2)
-EOF
+    # The results model writes it: score 0, the exit status, and the grader-error flag.
+    "$PYTHON" -m autograder.records.results "$ROOT/results/results.json" "$STATUS"
 fi
 """
 

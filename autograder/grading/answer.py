@@ -3,6 +3,7 @@
 The hidden suites receive an `Answer` for every call they make through the `student` fixture and
 hand it to the checks in `expect`, which turn it into a pass or a `WrongAnswer` with diagnoses.
 """
+import reprlib
 from dataclasses import dataclass, field
 
 # Why a call gave no value. None means the function returned normally.
@@ -23,7 +24,9 @@ class Answer:
     failure: one of the constants above, or None; message: what went wrong, in words;
     exception: the names of the raised exception's classes, most derived first (["ValueError",
     "Exception", ...]); mutated: names of array arguments the call changed; forbidden: forbidden
-    APIs it called; output: what the call printed (truncated); seconds: its wall-clock time.
+    APIs it called; output: what the call printed (truncated); seconds: its wall-clock time;
+    lines: the Python lines of the student's own code that it ran, when the call was counted (to
+    judge its speed) and the count can be trusted, else None.
     """
     function: str
     args: tuple
@@ -36,6 +39,8 @@ class Answer:
     forbidden: list = field(default_factory=list)
     output: str = ""
     seconds: float = 0.0
+    lines: int | None = None
+    switched_off: list = field(default_factory=list)   # the grader's monitors the call switched off
 
     def describe_call(self):
         """`conv2d_forward(x: float64 (2, 3, 7, 9), w: ..., stride=2)`: the inputs' kinds, not values."""
@@ -63,6 +68,30 @@ class ModelRun:
     devices: list = field(default_factory=list)
     labels: object = None
     first_outputs: object = None
+
+
+TEXT_LIMIT = 8_192        # characters kept of any one text from the sandbox (a traceback, a name)
+VALUE_LIMIT = 120         # characters of a wrong value's repr shown to the student
+_REPR = reprlib.Repr()  # Python 3.11's Repr takes no arguments
+_REPR.maxlevel, _REPR.maxtuple, _REPR.maxlist, _REPR.maxdict, _REPR.maxlong = 2, 4, 4, 4, 40
+_REPR.maxstring = _REPR.maxother = VALUE_LIMIT
+
+
+def untrusted_text(text, limit=TEXT_LIMIT):
+    """Text that student code produced, as the grader keeps it: the one gate where it enters the
+    results. -> a str of at most `limit` characters (and a note of how many more there were), with
+    lone surrogates, which no file, page or database can hold, replaced; anything that is not a str
+    (a forged reply) is named by its type."""
+    if not isinstance(text, str):
+        return f"(a {type(text).__name__}, not text)"
+    kept = text[:limit].encode("utf-8", "replace").decode("utf-8")
+    return kept if len(text) <= limit else f"{kept}\n... ({len(text) - limit} more characters not shown)"
+
+
+def describe_value(value, limit=VALUE_LIMIT):
+    """A student's value as a short repr for a message: a 20 MB string shows its first `limit`
+    characters, a long list its first items (reprlib), never the whole of it."""
+    return untrusted_text(_REPR.repr(value), limit + 40)
 
 
 def _describe(value):

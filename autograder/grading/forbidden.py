@@ -13,6 +13,10 @@ nothing (a cell printing `np.convolve(a, b)` to compare) counts against no quest
 import ast
 
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# Nested calls followed when resolving a name: a 700-link method chain or getattr nest must not
+# exhaust the grader's stack. Deeper nests name nothing here; the sandbox, where the forbidden
+# libraries are absent, still stops them.
+MAX_CALL_DEPTH = 32
 
 
 def forbidden_uses(sources, functions, forbidden):
@@ -146,30 +150,31 @@ def local_names(node):
     return own - declared
 
 
-def resolve(node, scope):
+def resolve(node, scope, depth=MAX_CALL_DEPTH):
     """The dotted name an expression stands for (`ss.correlate2d` -> "scipy.signal.correlate2d"),
-    or None. scope: {name: dotted path} of the aliases in sight."""
+    or None. scope: {name: dotted path} of the aliases in sight; depth: how many nested calls
+    (`getattr(getattr(...))`, a method chain) are still followed."""
     attributes = []
     while isinstance(node, ast.Attribute):
         attributes.append(node.attr)
         node = node.value
     if isinstance(node, ast.Name):
         base = scope.get(node.id)
-    elif isinstance(node, ast.Call):
-        base = call_path(node, scope)
+    elif isinstance(node, ast.Call) and depth > 0:
+        base = call_path(node, scope, depth - 1)
     else:
         return None
     return base and ".".join([base, *reversed(attributes)])
 
 
-def call_path(call, scope):
+def call_path(call, scope, depth):
     """The dotted name that `getattr(x, "name")`, `__import__("m")` or
     `importlib.import_module("m")` evaluates to, with string literals; None for other calls."""
-    function = resolve(call.func, scope) or (call.func.id if isinstance(call.func, ast.Name) else None)
+    function = resolve(call.func, scope, depth) or (call.func.id if isinstance(call.func, ast.Name) else None)
     literals = [arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else None
                 for arg in call.args]
     if function == "getattr" and len(literals) >= 2 and literals[1]:
-        base = resolve(call.args[0], scope)
+        base = resolve(call.args[0], scope, depth)
         return base and f"{base}.{literals[1]}"
     if function == "importlib.import_module" and literals and literals[0]:
         return literals[0]

@@ -1,6 +1,6 @@
 """The process that runs a student's code, inside the sandbox. It holds nothing secret.
 
-It is started as a script (`python sandbox_worker.py REPLY_FD [UID]`), not imported from the grader's
+It is started as a script (`python sandbox_worker.py REPLY_FD [UID [WITHDRAWN,APIS [GPU_MB]]]`), not imported from the grader's
 package, which the sandbox cannot see. It reads requests from stdin and writes replies on
 REPLY_FD, each a frame
 of one JSON header and NumPy `.npy` blobs (never a pickle):
@@ -8,8 +8,8 @@ of one JSON header and NumPy `.npy` blobs (never a pickle):
 - `load`: run the notebook's cells in order, as Jupyter would; a cell that raises does not stop
   the next; reply with each cell's error and output and the names the cells defined;
 - `call`: call one of the student's functions on the given arguments, watching for forbidden
-  APIs and mutated inputs; reply with the value as plain data, or why there is none;
-- `time`: time a call against a matrix product of a given size, in this same process;
+  APIs and mutated inputs, and counting the Python lines it runs when asked (`count_lines`);
+  reply with the value as plain data, or why there is none;
 - `train`, then `predict`: a model question (torch is imported for it alone): seed, build
   and train the student's model, reply with its state as plain arrays; then predict held-out
   images in eval mode. The labels of those images never enter this process.
@@ -17,15 +17,21 @@ of one JSON header and NumPy `.npy` blobs (never a pickle):
 The grader imports this module too, for the frame and value encodings, so both sides share one.
 """
 import builtins
+import gc
+import importlib.abc
+import importlib.machinery
 import inspect
 import io
 import json
 import linecache
 import os
+import signal
 import struct
 import sys
+import threading
 import time
 import traceback
+import types
 
 import numpy as np
 
@@ -51,11 +57,30 @@ def encode_frame(header, blobs=()):
     return b"".join(parts)
 
 
-def read_frame(read_exact):
-    """Read one frame with read_exact(n) -> bytes; returns (header, blobs)."""
+class FrameTooLarge(ValueError):
+    """A frame past its reader's bounds, refused before the part past them is read."""
+
+
+def read_frame(read_exact, max_bytes=1 << 40, max_blobs=1 << 20):
+    """Read one frame with read_exact(n) -> bytes; returns (header: dict, blobs). A frame of more
+    than max_bytes in all or more than max_blobs arrays raises FrameTooLarge: each part's length
+    is checked against what is left before that part is read."""
     body_length, count = _HEADER.unpack(read_exact(_HEADER.size))
+    if count > max_blobs:
+        raise FrameTooLarge(f"a reply of {count} arrays; the limit is {max_blobs}")
+    total = body_length
+    if total > max_bytes:
+        raise FrameTooLarge(f"a reply of more than {max_bytes >> 20} MB")
     header = json.loads(read_exact(body_length))
-    blobs = [read_exact(_BLOB.unpack(read_exact(_BLOB.size))[0]) for _ in range(count)]
+    if not isinstance(header, dict):
+        raise ValueError("a frame whose header is not a JSON object")
+    blobs = []
+    for _ in range(count):
+        (size,) = _BLOB.unpack(read_exact(_BLOB.size))
+        total += size
+        if total > max_bytes:
+            raise FrameTooLarge(f"a reply of more than {max_bytes >> 20} MB")
+        blobs.append(read_exact(size))
     return header, blobs
 
 
@@ -175,11 +200,66 @@ def student_traceback(error):
     return f"{where}{''.join(traceback.format_exception_only(error)).strip()}"
 
 
+class CellTimeout(BaseException):
+    """Raised inside a cell that ran past its limit. Not an Exception, so that the cell's own
+    `except Exception:` does not swallow it; a bare `except:` may, and it is raised again."""
+
+
+def first_line(source, width=80):
+    """The cell's first line that is not blank, shortened to `width` characters: how it is named."""
+    line = next((line.strip() for line in source.splitlines() if line.strip()), "")
+    return line if len(line) <= width else line[:width - 3] + "..."
+
+
+class CellTimer:
+    """Stops a cell after `seconds` by raising CellTimeout in it from a SIGALRM handler, and again
+    every REFIRE_SECONDS while the cell catches it. Python runs signal handlers in the main thread
+    only: elsewhere (or with seconds None) cells run without a limit. Code that blocks or ignores
+    the signal is not stopped here: the grader's wall-clock SIGKILL remains the backstop."""
+    REFIRE_SECONDS = 1.0
+
+    def __init__(self, seconds):
+        self.seconds, self.armed, self.fired, self.message = seconds, False, False, ""
+
+    def run(self, function, message):
+        """function() under the limit -> the exception it raised (CellTimeout if stopped) or None."""
+        self.fired, self.message = False, message
+        try:
+            self._arm()
+            try:
+                function()
+            finally:
+                self._disarm()
+        except BaseException as raised:  # SystemExit and KeyboardInterrupt in a cell too
+            self._disarm()               # the alarm may have come between the call and the disarm
+            return raised
+        return None
+
+    def _arm(self):
+        if self.seconds and threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGALRM, self._stop)
+            self.armed = True
+            signal.setitimer(signal.ITIMER_REAL, self.seconds, self.REFIRE_SECONDS)
+
+    def _disarm(self):
+        if self.armed:
+            self.armed = False           # first: an alarm from here on raises nothing
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, signal.SIG_DFL if self.previous is None else self.previous)
+
+    def _stop(self, *_):
+        if self.armed:
+            self.fired = True
+            raise CellTimeout(self.message)
+
+
 class Worker:
     def __init__(self):
+        self.progress = lambda note: None   # serve() sends these notes to the grader as they happen
         self.namespace = {"__name__": "__main__", "__builtins__": builtins}
         self.output_limit = 32_768
         self.monitor = ForbiddenMonitor()
+        self.counter = LineCounter(enabled=False)
         self.model = None
 
     def capture(self):
@@ -193,20 +273,27 @@ class Worker:
         return captured.take()
 
     def load(self, request, _blobs):
+        """Run the cells in order, each within request["cell_seconds"] (None: no limit): a cell
+        stopped at its limit is reported like one that raised, and the next one runs. Progress
+        notes {"running": i} before each cell and {"stopped": i} after one stopped at its limit
+        tell the grader which cell to blame when the whole load has to be killed."""
         self.output_limit = request.get("output_limit", self.output_limit)
+        timer = CellTimer(request.get("cell_seconds"))
         reports = []
-        for cell in request["cells"]:
+        for index, cell in enumerate(request["cells"]):
+            self.progress({"running": index})
             notes = []
             self.namespace["get_ipython"] = lambda notes=notes: NotebookShell(self.namespace, notes)
             lines = cell["source"].splitlines(keepends=True)
             linecache.cache[cell["filename"]] = (len(cell["source"]), None, lines, cell["filename"])
-            captured, error = self.capture(), None
-            try:
-                exec(compile(cell["source"], cell["filename"], "exec"), self.namespace)
-            except BaseException as raised:  # SystemExit and KeyboardInterrupt in a cell too
-                error = student_traceback(raised)
-            reports.append({"label": cell["label"], "error": error, "notes": notes,
-                            "output": self.release(captured)})
+            captured = self.capture()
+            stopped = (f"the cell ran longer than {timer.seconds:g} s, so the grader stopped it here and went on "
+                       f"with the next cell (it starts `{first_line(cell['source'])}`)")
+            raised = timer.run(lambda: exec(compile(cell["source"], cell["filename"], "exec"), self.namespace), stopped)
+            if timer.fired:
+                self.progress({"stopped": index})
+            reports.append({"label": cell["label"], "error": None if raised is None else student_traceback(raised),
+                            "notes": notes, "output": self.release(captured)})
         defined = sorted(name for name, value in self.namespace.items()
                          if callable(value) and not name.startswith("_") and name != "get_ipython")
         return {"cells": reports, "defined": defined}, []
@@ -219,9 +306,10 @@ class Worker:
         names = argument_names(function, args, kwargs)
         before = {name: value.tobytes() for name, value in names.items()}
         captured = self.capture()
+        self.counter = LineCounter(enabled=request.get("count_lines", False))
         start = time.perf_counter()
         try:
-            with self.monitor.watching(request.get("forbidden", ())):
+            with self.monitor.watching(request.get("forbidden", ())), self.counter:
                 value = function(*args, **kwargs)
         except BaseException as error:
             return self._reply(captured, start, names, before, failure="raised",
@@ -239,19 +327,8 @@ class Worker:
         seconds = time.perf_counter() - start
         mutated = [name for name, value in names.items() if value.tobytes() != before[name]]
         return {**fields, "seconds": seconds, "output": self.release(captured), "mutated": mutated,
-                "forbidden": self.monitor.take(), "monitor_disabled": self.monitor.disabled}
-
-    def time(self, request, blobs):
-        function = self.namespace.get(request["function"])
-        args, kwargs = unpack(request["args"], blobs), unpack(request["kwargs"], blobs)
-        captured = self.capture()
-        try:
-            return time_against_matmul(function, args, kwargs, request["matmul"], request["repeats"]), []
-        except BaseException as error:
-            return {"failure": student_traceback(error)}, []
-        finally:
-            self.release(captured)
-
+                "forbidden": self.monitor.take(), "monitor_disabled": self.monitor.disabled,
+                **self.counter.report()}
 
     def train(self, request, blobs):
         captured = self.capture()
@@ -280,9 +357,11 @@ def train_model_of(namespace, functions, x_train, y_train, input_shape, num_clas
     """Seed everything, then build and train with the student's `functions` (SPEC's `build_model`
     and `train_model`: build(input_shape, num_classes), train(model, x, y, device)).
 
-    -> (model, report): report holds the training seconds, the devices of the parameters, and the
-    state as {name: array} through nn.Module's own state_dict, which a subclass cannot override,
-    with the names of batch-norm running statistics (not parameters) listed apart.
+    -> (model, report): report holds the training seconds (timed here, for the self-check: the
+    grader measures a sandbox from outside), the devices of the parameters, and the state as
+    {name: array} through nn.Module's own state_dict, which a subclass cannot override, with the
+    names of torch's own batch-norm layers' running statistics listed apart (a claim the grader
+    checks against the shapes).
     """
     import random
 
@@ -301,8 +380,10 @@ def train_model_of(namespace, functions, x_train, y_train, input_shape, num_clas
     seconds = time.perf_counter() - start
     if not isinstance(trained, torch.nn.Module):
         raise TypeError(f"{functions[1]} returned a {type(trained).__name__}: return the trained model")
+    # Exactly torch's own classes: a subclass could keep anything in a buffer named running_mean.
+    batch_norms = (torch.nn.BatchNorm1d, torch.nn.BatchNorm2d, torch.nn.BatchNorm3d)
     statistics = [f"{prefix}.{name}".lstrip(".") for prefix, module in torch.nn.Module.named_modules(trained)
-                  if isinstance(module, torch.nn.modules.batchnorm._BatchNorm)
+                  if type(module) in batch_norms
                   for name in ("running_mean", "running_var", "num_batches_tracked")]
     state = {name: tensor.detach().cpu().numpy()
              for name, tensor in torch.nn.Module.state_dict(trained).items()}
@@ -328,23 +409,99 @@ def predict_with(model, images, batch_size):
     return {"labels": np.concatenate(labels).astype(np.int64), "first_outputs": first}
 
 
-def time_against_matmul(function, args, kwargs, matmul, repeats):
-    """Best of `repeats` calls and best of `repeats` float64 (m, k) @ (k, n) products, in seconds:
-    timed in one process, so a busy machine slows both alike."""
-    m, k, n = matmul
-    rng = np.random.default_rng(0)
-    left, right = rng.standard_normal((m, k)), rng.standard_normal((k, n))
-    return {"student_seconds": best_time(lambda: function(*args, **kwargs), repeats),
-            "matmul_seconds": best_time(lambda: left @ right, repeats)}
+# Code whose lines are not the student's work: the Python installation (the standard library,
+# NumPy and every installed package), Python's frozen modules, and this file.
+LIBRARY_CODE = tuple(dict.fromkeys(os.path.join(prefix, "") for prefix in (
+    sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix))) + ("<frozen ", __file__)
 
 
-def best_time(run, repeats):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
+class LineCounter:
+    """Counts the Python lines that a call executes outside LIBRARY_CODE (sys.settrace's line
+    events in the frames of the student's own code: their cells, and any code they compiled), in
+    the calling thread and in the threads started meanwhile. A vectorised answer runs a fixed
+    number of lines whatever the input's size; a loop over output pixels runs at least one per
+    pixel. Speed is judged by this count per output pixel, never by wall-clock time: the same on a
+    busy machine as on a quiet one.
+
+    The count is not trusted (`count` is None) when the call switched the counting off or went
+    around it: it called sys.settrace or sys.setprofile (seen by an audit hook, which nothing
+    removes), left another global trace function (or none), or took the trace out of one of its
+    frames (f_trace, f_trace_lines: the frame then ends without its `return` event); or when it
+    started a process (`elsewhere`), whose work no trace in this one sees.
+    enabled: False makes it count nothing, for calls that are not judged on speed.
+    """
+    active = None       # the counter now counting, for the audit hook
+    audited = False     # whether this process has the audit hook
+
+    def __init__(self, enabled=True):
+        self.enabled, self.lines, self.switched_off, self.elsewhere = enabled, 0, False, False
+
+    @property
+    def count(self):
+        """The lines executed, or None when not counted or not to be trusted."""
+        return self.lines if self.enabled and not (self.switched_off or self.elsewhere) else None
+
+    def report(self):
+        """What the grader receives: {} when not counting."""
+        return {"lines": self.count, "counter_switched_off": self.switched_off} if self.enabled else {}
+
+    def __enter__(self):
+        if not self.enabled:
+            return self
+        if not LineCounter.audited:
+            sys.addaudithook(_audit_counted_call)
+            LineCounter.audited = True
+        self.lines, self.open_frames, self.switched_off, self.elsewhere = 0, 0, False, False
+        self.thread, self.saved = threading.get_ident(), (sys.gettrace(), threading.gettrace())
+        threading.settrace(self._frame_started)
+        sys.settrace(self._frame_started)
+        LineCounter.active = self
+        return self
+
+    def __exit__(self, *_):
+        if not self.enabled:
+            return
+        LineCounter.active = None
+        # Every traced frame of the calling thread has ended (this one, in LIBRARY_CODE, is not traced).
+        intact = (sys.gettrace() == self._frame_started and threading.gettrace() == self._frame_started
+                  and self.open_frames == 0)
+        sys.settrace(self.saved[0])
+        threading.settrace(self.saved[1])
+        self.switched_off = self.switched_off or not intact
+
+    def _frame_started(self, frame, event, arg):
+        """The global trace function: called when a frame starts or a generator resumes."""
+        if frame.f_code.co_filename.startswith(LIBRARY_CODE):
+            return None
+        if threading.get_ident() == self.thread:
+            self.open_frames += 1
+        return self._in_frame
+
+    def _in_frame(self, frame, event, arg):
+        """The frames' own trace function: counts their lines, and their ends."""
+        if event == "line":
+            self.lines += 1
+        elif event == "return":
+            if threading.get_ident() == self.thread:
+                self.open_frames -= 1
+            self.switched_off = self.switched_off or not frame.f_trace_lines
+        return self._in_frame
+
+
+PROCESS_EVENTS = frozenset({"os.fork", "os.forkpty", "os.posix_spawn", "os.posix_spawnp", "os.system",
+                            "os.exec", "subprocess.Popen"})
+
+
+def _audit_counted_call(event, _args):
+    """An audit hook, during a counted call: a trace or profile function set by the call's own
+    thread switches the count off; a process started does work that the count cannot see."""
+    counter = LineCounter.active
+    if counter is None:
+        return
+    if event in ("sys.settrace", "sys.setprofile") and threading.get_ident() == counter.thread:
+        counter.switched_off = True
+    elif event in PROCESS_EVENTS:
+        counter.elsewhere = True
 
 
 def argument_names(function, args, kwargs):
@@ -414,6 +571,92 @@ def forbidden_codes(forbidden):
             yield code, name
 
 
+class Withdrawn(type):
+    """What a withdrawn module holds here, each a class of this metaclass: `import torch`,
+    `from torch import nn` and `class Net(nn.Module)` still run (a notebook's imports and the model
+    question's definitions load, as in Jupyter), `isinstance(x, torch.Tensor)` is False (as
+    scipy and scikit-learn ask), and calling anything raises, naming the rule."""
+
+    def __getattr__(cls, attribute):
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        return Withdrawn(f"{cls.__name__}.{attribute}", (), {})
+
+    def __call__(cls, *args, **kwargs):
+        raise ModuleNotFoundError(f"{cls.__name__} cannot be used here: the from-scratch questions are "
+                                  "graded without it", name=cls.__name__.split(".")[0])
+
+
+class WithdrawnModule(types.ModuleType):
+    def __getattr__(self, attribute):
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        return Withdrawn(f"{self.__name__}.{attribute}", (), {})
+
+
+class WithdrawnImports(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports a forbidden module as a `Withdrawn` stand-in. The real one is not there: the
+    sandbox's file system lacks its folder (sandbox.py), and code that removes this finder gets
+    an import error instead; run without bubblewrap, this finder is all there is."""
+
+    def __init__(self, forbidden):
+        self.forbidden = tuple(forbidden)
+
+    def find_spec(self, fullname, path=None, target=None):
+        if any(fullname == name or fullname.startswith(name + ".") for name in self.forbidden):
+            return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+        return None
+
+    def create_module(self, spec):
+        return WithdrawnModule(spec.name)
+
+    def exec_module(self, module):
+        module.__path__ = []
+
+
+# The C functions behind numpy.convolve and numpy.correlate (numpy._core.multiarray, numpy.core's
+# in NumPy 1): withdrawn with them, or student code would call them directly.
+NUMPY_KERNELS = {"numpy.convolve": ("correlate", "correlate2"), "numpy.correlate": ("correlate", "correlate2")}
+
+
+def withdraw(forbidden):
+    """Make the forbidden APIs unreachable in this process, before any student code runs: modules
+    cannot be imported, and functions of imported modules (with NumPy's kernels behind them) are
+    deleted from every dict that holds them (every module's namespace, and the copy that NumPy's
+    extension module keeps of its own), their names dropped from `__all__` so that `import *`
+    still works. -> the names deleted."""
+    multiarray = vars(sys.modules.get("numpy._core.multiarray") or sys.modules["numpy.core.multiarray"])
+    targets = []
+    for name in forbidden:
+        module_name, _, attribute = name.rpartition(".")
+        function = vars(sys.modules.get(module_name, builtins)).get(attribute) if module_name else None
+        if function is not None and not inspect.ismodule(function):
+            targets += [function, *(multiarray[kernel] for kernel in NUMPY_KERNELS.get(name, ()) if kernel in multiarray)]
+    sys.meta_path.insert(0, WithdrawnImports(forbidden))
+    deleted = set()
+    for holder in gc.get_referrers(*targets) if targets else ():
+        if isinstance(holder, dict):
+            for key in [key for key, value in holder.items() if any(value is target for target in targets)]:
+                deleted.add(key)
+                del holder[key]
+    for module in list(sys.modules.values()):
+        exported = vars(module).get("__all__") if module is not None else None
+        if isinstance(exported, (list, tuple)) and deleted.intersection(exported):
+            module.__all__ = type(exported)(name for name in exported if name not in deleted)
+    return deleted
+
+
+def cap_device_memory(megabytes):
+    """Cap this process's CUDA allocations at `megabytes` per device before any student code runs
+    (torch's caching allocator then refuses more). It is torch's own cap, in the student's
+    process: code that resets it escapes it; the host memory limit is the kernel's."""
+    import torch
+
+    for device in range(torch.cuda.device_count() if torch.cuda.is_available() else 0):
+        total = torch.cuda.get_device_properties(device).total_memory
+        torch.cuda.set_per_process_memory_fraction(min(1.0, (megabytes << 20) / total), device)
+
+
 def drop_privileges(uid):
     """Become an unprivileged user (and lose every capability) before any student code runs."""
     os.setgroups([])
@@ -429,7 +672,8 @@ def serve(reply_fd):
     os.dup2(os.open(os.devnull, os.O_RDONLY), REQUEST_FD)
     sys.stdin = io.StringIO()
     worker = Worker()
-    operations = {"load": worker.load, "call": worker.call, "time": worker.time,
+    worker.progress = lambda note: replies.write(encode_frame(note))
+    operations = {"load": worker.load, "call": worker.call,
                   "train": worker.train, "predict": worker.predict}
 
     def read_exact(size):
@@ -453,4 +697,8 @@ def serve(reply_fd):
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[2]:
         drop_privileges(int(sys.argv[2]))
+    if len(sys.argv) > 3 and sys.argv[3]:
+        withdraw(sys.argv[3].split(","))
+    if len(sys.argv) > 4:
+        cap_device_memory(int(sys.argv[4]))
     serve(int(sys.argv[1]))

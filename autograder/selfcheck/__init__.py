@@ -3,8 +3,9 @@
 import sys
 
 
-def check(question, namespace=None):
-    """Run the public checks of `question` on your function(s) and print a short report.
+def check(question=None, namespace=None):
+    """Run the public checks of `question` on your function(s) and print a short report; with no
+    question, one line per question of the assignment.
 
     Raises AssertionError when a check fails (NotImplementedError while the function still raises
     it). Passing them does not mean full marks: the grader runs many more hidden tests.

@@ -20,8 +20,17 @@ def student(submission):
 
 @pytest.fixture
 def rng(request, submission):
-    """Inputs are random but reproducible: seeded by the assignment, the student and the test."""
+    """Values are random but reproducible: seeded by the assignment, the student, the submission and
+    the test. Draw only values from it: each test writes its case structure (shapes, strides,
+    paddings) itself, so that every student's test exposes the same bugs."""
     return rng_for(submission.seed, f"{request.node.path.name}::{request.node.originalname}")
+
+
+@pytest.fixture(autouse=True)
+def calls(request, submission):
+    """Records where this test's calls of the student's functions begin, so that the grader can
+    weigh a question's answers across its tests (grading/review.py)."""
+    request.node.user_properties.append(("calls", len(submission.student.answers)))
 
 
 @pytest.fixture(scope="module")

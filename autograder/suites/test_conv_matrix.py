@@ -1,8 +1,12 @@
-"""Hidden tests of conv_matrix: the matrix C with C @ x.ravel() == corr2d(x, k).ravel()."""
+"""Hidden tests of conv_matrix: the matrix C with C @ x.ravel() == corr2d(x, k).ravel().
+
+Shapes are written here, the same for every student (non-square inputs and kernels); only the
+kernels' values are drawn from `rng`.
+"""
 import numpy as np
 
 import cnn_ref
-from autograder.expect import expect_close, expect_unchanged
+from autograder.expect import expect_close, expect_unchanged_and_right
 
 
 def _from_corr2d(k, shape):
@@ -14,21 +18,15 @@ def _from_corr2d(k, shape):
     return np.stack(columns, axis=1)
 
 
-def _shape(rng, low=4, high=6):
-    h = int(rng.integers(low, high + 1))
-    return h, h + int(rng.integers(1, 3))
-
-
 def test_matches_reference(student, rng):
     """an asymmetric 2x3 kernel on a non-square input shape"""
-    shape, k = _shape(rng), rng.normal(size=(2, 3))
+    shape, k = (4, 6), rng.normal(size=(2, 3))
     expect_close(student.conv_matrix(k, shape), cnn_ref.conv_matrix(k, shape))
 
 
 def test_reproduces_corr2d(student, rng):
-    """C @ x.ravel() equals corr2d(x, k).ravel() for every x (a random square kernel)"""
-    size = int(rng.integers(2, 4))
-    shape, k = _shape(rng), rng.normal(size=(size, size))
+    """C @ x.ravel() equals corr2d(x, k).ravel() for every x (a square 3x3 kernel, a 5x7 input)"""
+    shape, k = (5, 7), rng.normal(size=(3, 3))
     expect_close(student.conv_matrix(k, shape), _from_corr2d(k, shape))
 
 
@@ -40,29 +38,30 @@ def test_3x3_kernel_on_4x4(student, rng):
 
 def test_one_by_one_kernel(student, rng):
     """a 1x1 kernel"""
-    shape, k = _shape(rng, 2, 4), rng.normal(size=(1, 1))
+    shape, k = (3, 5), rng.normal(size=(1, 1))
     expect_close(student.conv_matrix(k, shape), cnn_ref.conv_matrix(k, shape))
 
 
 def test_kernel_as_large_as_input(student, rng):
     """a kernel exactly as large as the input (a single row)"""
-    shape = _shape(rng, 2, 4)
+    shape = (3, 4)
     k = rng.normal(size=shape)
     expect_close(student.conv_matrix(k, shape), cnn_ref.conv_matrix(k, shape))
 
 
 def test_integer_kernel(student, rng):
     """an integer kernel (the result must be a float array)"""
-    shape, k = _shape(rng), rng.integers(-5, 6, size=(3, 2))
+    shape, k = (5, 6), rng.integers(-5, 6, size=(3, 2))
     expect_close(student.conv_matrix(k, shape), cnn_ref.conv_matrix(k, shape))
 
 
 def test_float32(student, rng):
     """a float32 kernel"""
-    shape, k = _shape(rng), rng.normal(size=(2, 3)).astype("float32")
+    shape, k = (4, 5), rng.normal(size=(2, 3)).astype("float32")
     expect_close(student.conv_matrix(k, shape), cnn_ref.conv_matrix(k, shape))
 
 
 def test_kernel_unchanged(student, rng):
-    """leaves its kernel unchanged"""
-    expect_unchanged(student.conv_matrix(rng.normal(size=(3, 2)), _shape(rng)))
+    """leaves its kernel unchanged (and returns the right matrix)"""
+    k = rng.normal(size=(3, 2))
+    expect_unchanged_and_right(student.conv_matrix(k, (5, 7)), cnn_ref.conv_matrix(k, (5, 7)))

@@ -1,4 +1,8 @@
-"""Hidden tests of conv_output_size: floor((n + 2p - d(k-1) - 1) / s) + 1, ValueError when out of range."""
+"""Hidden tests of conv_output_size: floor((n + 2p - d(k-1) - 1) / s) + 1, ValueError when out of range.
+
+Every test has the same case structure for every student (which arguments are given, whether the
+stride divides the span and by how much it misses); only the sizes are drawn from `rng`.
+"""
 import cnn_ref
 from autograder.expect import expect_int, expect_value_error
 
@@ -9,20 +13,20 @@ def _draw(rng, low, high):
 
 def test_defaults(student, rng):
     """only n and kernel_size given (stride 1, no padding, no dilation)"""
-    n, k = _draw(rng, 8, 40), _draw(rng, 1, 7)
+    n, k = _draw(rng, 8, 40), _draw(rng, 2, 7)
     expect_int(student.conv_output_size(n, k), cnn_ref.conv_output_size(n, k))
 
 
 def test_stride_rounds_down(student, rng):
-    """a stride that does not divide the span evenly (rounds down)"""
-    s, k = _draw(rng, 2, 4), _draw(rng, 2, 5)
-    n = k + s * _draw(rng, 3, 8) + _draw(rng, 1, s - 1)
-    expect_int(student.conv_output_size(n, k, stride=s), cnn_ref.conv_output_size(n, k, stride=s))
+    """stride 3, which does not divide the span (2 left over: rounds down)"""
+    k = _draw(rng, 2, 5)
+    n = k + 3 * _draw(rng, 3, 8) + 2
+    expect_int(student.conv_output_size(n, k, stride=3), cnn_ref.conv_output_size(n, k, stride=3))
 
 
 def test_padding(student, rng):
-    """padding on both sides, stride 1"""
-    n, k, p = _draw(rng, 8, 40), _draw(rng, 3, 7), _draw(rng, 1, 3)
+    """padding 2 on both sides, stride 1"""
+    n, k, p = _draw(rng, 8, 40), _draw(rng, 3, 7), 2
     expect_int(student.conv_output_size(n, k, padding=p), cnn_ref.conv_output_size(n, k, padding=p))
 
 
@@ -33,16 +37,23 @@ def test_dilation(student, rng):
 
 
 def test_all_arguments(student, rng):
-    """stride, padding and dilation together"""
-    n, k, s, p, d = _draw(rng, 15, 40), _draw(rng, 2, 5), _draw(rng, 2, 3), _draw(rng, 1, 3), _draw(rng, 2, 3)
-    expect_int(student.conv_output_size(n, k, stride=s, padding=p, dilation=d),
-               cnn_ref.conv_output_size(n, k, stride=s, padding=p, dilation=d))
+    """stride 3 (which leaves 1 over), padding and dilation together"""
+    k, p, d = _draw(rng, 2, 5), _draw(rng, 1, 3), _draw(rng, 2, 3)
+    n = d * (k - 1) + 1 - 2 * p + 3 * _draw(rng, 5, 12) + 1
+    expect_int(student.conv_output_size(n, k, stride=3, padding=p, dilation=d),
+               cnn_ref.conv_output_size(n, k, stride=3, padding=p, dilation=d))
 
 
 def test_kernel_larger_than_input(student, rng):
-    """a kernel larger than the input without padding raises ValueError"""
+    """a kernel one larger than the input, without padding, raises ValueError"""
     n = _draw(rng, 2, 5)
-    expect_value_error(student.conv_output_size(n, n + _draw(rng, 1, 3)), "kernel_size")
+    expect_value_error(student.conv_output_size(n, n + 1), "kernel_size")
+
+
+def test_dilated_kernel_larger_than_input(student, rng):
+    """a dilated kernel that spans more than the input raises ValueError"""
+    n = _draw(rng, 4, 6)
+    expect_value_error(student.conv_output_size(n, 3, dilation=n), "dilation")
 
 
 def test_stride_zero(student, rng):
