@@ -11,15 +11,10 @@ import json
 import os
 import re
 import stat
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# jsonschema, which nbformat imports, builds an IRI grammar at import time when rfc3987-syntax is
-# installed (nbgrader's dependencies bring it): 4 s of CPU at every start, for a string format no
-# notebook schema uses. Without the module jsonschema skips that format (jsonschema issue 1428).
-sys.modules.setdefault("rfc3987_syntax", None)
-import nbformat  # noqa: E402
+import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
 
 from autograder.notebooks import is_check_cell, is_unchanged_lesson_cell
