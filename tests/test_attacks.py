@@ -6,10 +6,8 @@ import os
 import sqlite3
 import textwrap
 from dataclasses import replace
-from pathlib import Path
 
 import nbformat
-import numpy as np
 import pytest
 
 from autograder.assignment import Limits, load_assignment

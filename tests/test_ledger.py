@@ -5,8 +5,6 @@ import csv
 import json
 import sqlite3
 
-import pytest
-
 from autograder.assignment import DEFAULT
 from autograder.cli import main
 from autograder.records.exports import export_gradescope

@@ -4,7 +4,6 @@ nothing graded needs are skipped, and skipping never changes a grade."""
 import io
 import textwrap
 from dataclasses import replace
-from pathlib import Path
 
 import nbformat
 import pytest

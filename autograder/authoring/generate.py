@@ -21,7 +21,6 @@ between `### BEGIN SOLUTION` and `### END SOLUTION` lines (nbgrader's markers, n
 import ast
 import copy
 import json
-import re
 import shutil
 import subprocess
 import sys
