@@ -140,3 +140,52 @@ def dense_params(in_features, out_features, bias=True):
 """, train_seconds=2)
     assert all(test["score"] == 0 and "timeout" in test["extra_data"]["diagnoses"] for test in tests)
     assert "timeout" in results["extra_data"]["flags"]
+
+
+QUICK_MODEL = SIMPLE_MODEL + """
+def train_model(model, x_train, y_train, device):
+    optimiser = torch.optim.SGD(model.parameters(), lr=0.1)
+    for _ in range(3):
+        optimiser.zero_grad()
+        nn.functional.cross_entropy(model(torch.as_tensor(x_train)), torch.as_tensor(y_train)).backward()
+        optimiser.step()
+    return model
+"""
+
+
+def test_a_regrade_reads_the_trained_model_back_instead_of_training_again(tmp_path, monkeypatch):
+    from autograder.grading.batch import BatchOptions, grade_batch
+    from autograder.grading.model_cache import FOLDER
+    from autograder.grading.sandbox import Sandbox
+
+    (tmp_path / "class").mkdir()
+    source = tmp_path / "class" / "alice.py"
+    source.write_text(QUICK_MODEL)
+    options = BatchOptions(questions=[QUESTION], force=True)
+
+    def graded():
+        (_, results), = grade_batch([tmp_path / "class"], tmp_path / "out", ASSIGNMENT, options)
+        return {test.name: (test.score, test.output) for test in results.tests}
+
+    def scores(tests):
+        return {name: score for name, (score, _) in tests.items()}
+
+    first = graded()
+    assert len(list((tmp_path / "out" / FOLDER).glob("*.npz"))) == 1
+    trainings = []
+    original_train = Sandbox.train
+    monkeypatch.setattr(Sandbox, "train", lambda *args, **kwargs: trainings.append(1) or original_train(*args, **kwargs))
+    again = graded()
+    assert trainings == []
+    assert scores(again) == scores(first)
+    accuracy = next(output for name, (_, output) in again.items() if "accuracy" in name)
+    assert "trained when this same submission was first graded" in accuracy
+
+    source.write_text(QUICK_MODEL + "\n# a resubmission\n")
+    changed = graded()
+    assert trainings == [1]
+    assert "trained when" not in next(output for name, (_, output) in changed.items() if "accuracy" in name)
+
+    for stored in (tmp_path / "out" / FOLDER).glob("*.npz"):
+        stored.write_bytes(b"not a numpy file")
+    assert scores(graded()) == scores(changed) and trainings == [1, 1]   # an unreadable entry is a miss

@@ -56,7 +56,8 @@ class ModelRun:
     failure / message: as for an Answer; seconds: train_model's wall-clock time; state: the trained
     model's state_dict as {name: array}; statistics: the names in it that are batch-norm running
     statistics, not parameters; devices: where its parameters ended up; labels: its predictions
-    for the held-out images; first_outputs: its raw outputs for the first batch of them.
+    for the held-out images; first_outputs: its raw outputs for the first batch of them; cached:
+    read back from an earlier grading of the same submission (`model_cache.py`), not trained now.
     """
     device: str
     failure: str | None = None
@@ -68,6 +69,7 @@ class ModelRun:
     devices: list = field(default_factory=list)
     labels: object = None
     first_outputs: object = None
+    cached: bool = False
 
 
 TEXT_LIMIT = 8_192        # characters kept of any one text from the sandbox (a traceback, a name)

@@ -21,6 +21,7 @@ from rich.table import Table
 from autograder import __version__
 from autograder.records.gradebook import Gradebook, Reason
 from autograder.records.ledger import MTIME_SOURCE, Ledger
+from autograder.grading.model_cache import FOLDER as MODEL_CACHE
 from autograder.grading.pipeline import Environment, grade_chunk, load_dataset
 from autograder.records.evidence import write_pictures
 from autograder.records.results import write_results
@@ -71,6 +72,8 @@ def grade_batch(paths, out_dir, assignment, options, console=None):
     if options.environment.isolate and bubblewrap() is None:
         console.print(f"[bold red]WARNING: {BWRAP_MISSING}[/]")
     key = assignment_key(assignment, options.questions)
+    if options.environment.model_cache is None:
+        options = replace(options, environment=replace(options.environment, model_cache=str(out_dir / MODEL_CACHE)))
     submissions = find_submissions(paths)
     for path in map(Path, paths):
         for name, what in NOT_STUDENTS.items():

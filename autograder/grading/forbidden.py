@@ -11,6 +11,7 @@ name it reaches through the names it references, refers to that API. Module-leve
 nothing (a cell printing `np.convolve(a, b)` to compare) counts against no question.
 """
 import ast
+import functools
 
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 # Nested calls followed when resolving a name: a 700-link method chain or getattr nest must not
@@ -29,20 +30,34 @@ def forbidden_uses(sources, functions, forbidden):
     paths, definitions = {}, {}
     for statement in top_level(parsed(sources)):
         bind(statement, paths, definitions)
-    graph = {name: (matching(path, forbidden), ()) for name, path in paths.items()}
-    graph.update({name: references(node, paths, forbidden) for name, node in definitions.items()})
-    uses = {question: sorted(set().union(*(graph[name][0] for function in names for name in reachable(function, graph))))
+    graph = {}    # name -> (forbidden APIs, global names) of the names reached, found when first reached
+
+    def edges(name):
+        if name not in graph:
+            graph[name] = (matching(paths[name], forbidden), ()) if name in paths else \
+                references(definitions[name], paths, forbidden)
+        return graph[name]
+
+    known = paths.keys() | definitions.keys()
+    uses = {question: sorted(set().union(*(edges(name)[0] for function in names
+                                           for name in reachable(function, edges, known))))
             for question, names in functions.items()}
     return {question: apis for question, apis in uses.items() if apis}
 
 
 def parsed(sources):
     """The cells' syntax trees, in order, leaving out cells that do not parse."""
-    for source in sources:
-        try:
-            yield ast.parse(source)
-        except (SyntaxError, ValueError, RecursionError):  # ValueError: a null byte
-            continue
+    return [tree for tree in map(_parsed, sources) if tree is not None]
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(source):
+    """One cell's syntax tree (never modified), or None. Cached: the lesson cells are the same in
+    every notebook of a class."""
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError):  # ValueError: a null byte
+        return None
 
 
 def top_level(trees):
@@ -192,12 +207,13 @@ def matching(path, forbidden):
     return {api for api in forbidden if path == api or path.startswith(api + ".")}
 
 
-def reachable(start, graph):
-    """The top-level names reachable from `start` through the names each one references."""
+def reachable(start, edges, known):
+    """The top-level names reachable from `start` through the names each one references.
+    edges(name): (its APIs, the names it references); known: the names bound at top level."""
     seen, pending = set(), [start]
     while pending:
         name = pending.pop()
-        if name in graph and name not in seen:
+        if name in known and name not in seen:
             seen.add(name)
-            pending.extend(graph[name][1])
+            pending.extend(edges(name)[1])
     return seen

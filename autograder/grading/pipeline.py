@@ -12,6 +12,7 @@ from pathlib import Path
 from autograder.diagnoses import Diagnosis
 from autograder.grading.forbidden import forbidden_uses
 from autograder.grading.hidden import SuiteContext, run_suites_for, suite_seed
+from autograder.grading.model_cache import ModelCache
 from autograder.records.evidence import Evidence, gather
 from autograder.records.results import error_results, graded_results
 from autograder.grading.sandbox import LoadReport, bubblewrap
@@ -25,11 +26,13 @@ class Environment:
     CIFAR-10 files for it (None: the digits); isolate: use bubblewrap when it is there; all_cells:
     run every cell, the unchanged lesson cells that nothing graded needs included (SPEC's
     "Loading a submission": off, they are skipped, and a submission that then fails for want of
-    a name they bind is graded again with all of them)."""
+    a name they bind is graded again with all of them); model_cache: the folder of trained
+    models kept between gradings (`model_cache.py`; None: every grading trains)."""
     isolate: bool = True
     device: str = "cpu"
     data_dir: str | None = None
     all_cells: bool = False
+    model_cache: str | None = None
 
 
 @functools.cache
@@ -47,8 +50,10 @@ def grade_submissions(submissions, assignment, questions, environment=Environmen
     start = time.perf_counter()
     isolated = environment.isolate and bubblewrap() is not None
     gradable = [submission for submission in submissions if not submission.error]
+    cache = ModelCache(environment.model_cache) if environment.model_cache else None
     students = [SandboxStudent(submission.cells, assignment, isolate=environment.isolate,
-                               gpu=environment.device == "cuda", all_cells=environment.all_cells)
+                               gpu=environment.device == "cuda", all_cells=environment.all_cells,
+                               model_cache=cache, submission_sha256=submission.sha256)
                 for submission in gradable]
     contexts = [SuiteContext(student, suite_seed(assignment.seed, submission.student, submission.sha256), assignment,
                              lambda: load_dataset(environment.data_dir), environment.device)

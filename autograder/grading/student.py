@@ -115,10 +115,13 @@ class SandboxStudent(Student):
     """Calls into a submission's sandbox, started and loaded at the first call and stopped by
     close(), so that only the submission under test holds a process. Calls of from-scratch
     questions are watched for the forbidden APIs. The model question runs in a sandbox of its
-    own, the only one that imports torch, with the memory and time that training needs."""
+    own, the only one that imports torch, with the memory and time that training needs. A
+    model_cache (`model_cache.ModelCache`) gives back the model trained at an earlier grading of
+    the same submission (its `submission_sha256`) instead of training it again."""
 
-    def __init__(self, cells, assignment, *, isolate, gpu, all_cells):
+    def __init__(self, cells, assignment, *, isolate, gpu, all_cells, model_cache=None, submission_sha256=""):
         super().__init__()
+        self.model_cache, self.submission_sha256 = model_cache, submission_sha256
         # Each sandbox skips the unchanged lesson cells that the functions it calls do not need.
         graded = [function for question in assignment.questions.values() if not question.trains_model
                   for function in question.functions]
@@ -173,6 +176,16 @@ class SandboxStudent(Student):
         return self.sandbox.call(function, args, kwargs, forbidden=watch, count_lines=count_lines)
 
     def run_model(self, dataset, device, *, functions, seed, seconds):
+        key = self.model_cache and self.model_cache.key(
+            submission_sha256=self.submission_sha256, functions=functions, seed=seed, seconds=seconds,
+            limits=self.model_sandbox.limits, device=device, dataset=dataset)
+        run = (key and self.model_cache.get(key)) or self._trained(dataset, device, functions=functions,
+                                                                   seed=seed, seconds=seconds)
+        if key and not run.cached:
+            self.model_cache.put(key, run)
+        return run
+
+    def _trained(self, dataset, device, *, functions, seed, seconds):
         # Past the budget training fails its time test; far past it, the sandbox is killed.
         deadline = 1.5 * seconds + 15
         # Defined in the model sandbox itself: the other one withdraws torch, which can stop a cell.

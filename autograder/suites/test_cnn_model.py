@@ -86,7 +86,9 @@ def test_accuracy(run, dataset, settings, record_output):
     accuracy = float(np.mean(labels == dataset.y_test))
     nothing, full = settings["accuracy"][dataset.name]
     report = (f"Held-out accuracy {accuracy:.1%} on {len(labels)} {dataset.name} images after "
-              f"{run.seconds:.1f} s of training on {run.device}: full marks from {full:.0%}, none below {nothing:.0%}.")
+              f"{run.seconds:.1f} s of training on {run.device}"
+              f"{' (trained when this same submission was first graded)' if run.cached else ''}: "
+              f"full marks from {full:.0%}, none below {nothing:.0%}.")
     record_output(report)
     if accuracy < full:
         raise PartialCredit(min(max((accuracy - nothing) / (full - nothing), 0.0), 1.0), report)
