@@ -8,7 +8,9 @@ so that one submission's tests run together): configuring pytest and collecting 
 more than a submission's whole sandbox, and are paid once per session. Output goes to the grader alone: nothing of a
 suite's code or traceback reaches the student, only a `WrongAnswer`'s message.
 """
+import contextlib
 import hashlib
+import os
 import traceback
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -28,6 +30,7 @@ PLUGINS_OFF = [option for plugin in ("cacheprovider", "terminal", "logging", "wa
                                      "unraisableexception", "threadexception")
                for option in ("-p", f"no:{plugin}")]
 CONTEXTS = pytest.StashKey()
+AUTOLOAD = "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
 
 
 @dataclass
@@ -161,8 +164,9 @@ def run_suites_for(contexts, questions):
     collector = _Collector(contexts)
     paths = [str(suite_path(question)) for question in questions if suite_path(question).exists()]
     if paths and contexts:
-        exit_code = pytest.main([*paths, "-s", *PLUGINS_OFF, "-c", str(SUITES / "pytest.ini"),
-                                 "--rootdir", str(SUITES)], plugins=[collector])
+        with _no_plugin_autoload():
+            exit_code = pytest.main([*paths, "-s", *PLUGINS_OFF, "-c", str(SUITES / "pytest.ini"),
+                                     "--rootdir", str(SUITES)], plugins=[collector])
         if exit_code == pytest.ExitCode.INTERRUPTED:
             # pytest swallows Ctrl-C and reports what ran so far; partial outcomes must never be
             # stored as a grade, so the interruption goes on up.
@@ -171,6 +175,21 @@ def run_suites_for(contexts, questions):
     for outcomes in collector.outcomes:
         review(outcomes)
     return collector.outcomes
+
+
+@contextlib.contextmanager
+def _no_plugin_autoload():
+    """pytest without the plugins other installed packages register (anyio's, hypothesis's...):
+    the suites use none, and loading them is a tenth of a second of every session."""
+    previous = os.environ.get(AUTOLOAD)
+    os.environ[AUTOLOAD] = "1"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(AUTOLOAD, None)
+        else:
+            os.environ[AUTOLOAD] = previous
 
 
 def run_suites(context, questions):
