@@ -10,6 +10,7 @@ GPU when there is one): seconds per submission when each model is trained, and a
     python benchmarks/bench_model.py [--mnist DIR] [--epochs 15] [--class-size 4]
 """
 import argparse
+import io
 import shutil
 import tempfile
 import time
@@ -52,6 +53,8 @@ def class_scale(students, device):
     submissions' model question, trained and then regraded with --force."""
     from bench_scale import build_class    # this folder is on sys.path when run as a script
 
+    from rich.console import Console
+
     from autograder.assignment import load_assignment
     from autograder.grading.batch import BatchOptions, grade_batch
     from autograder.grading.pipeline import Environment
@@ -65,7 +68,7 @@ def class_scale(students, device):
         build_class(root / "class", students, kind_of=lambda index: "correct")
         for what in ("trained", "regraded with --force (trained models read back)"):
             start = time.perf_counter()
-            graded = grade_batch([root / "class"], root / "out", assignment, options)
+            graded = grade_batch([root / "class"], root / "out", assignment, options, Console(file=io.StringIO()))
             seconds = time.perf_counter() - start
             rows.append((what, seconds / students, sum(results.score == results.max_score for _, results in graded)))
     finally:
