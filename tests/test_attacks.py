@@ -21,20 +21,11 @@ from autograder.grading.pipeline import grade_submission
 from autograder.grading.sandbox import Sandbox, bubblewrap, cpu_seconds, withdrawable
 from autograder.grading.submission import output_folder_name, read_submission
 
+from test_grading import CORR2D     # the honest students' corr2d, the same as in the grading tests
+
 needs_bwrap = pytest.mark.skipif(bubblewrap() is None, reason="bubblewrap is not installed")
 ASSIGNMENT = load_assignment()
 QUESTIONS = "corr2d,dense_params"
-CORR2D = """
-import numpy as np
-
-def corr2d(x, k):
-    x, k = np.asarray(x, dtype=float), np.asarray(k, dtype=float)
-    out = np.zeros((x.shape[0] - k.shape[0] + 1, x.shape[1] - k.shape[1] + 1))
-    for i in range(out.shape[0]):
-        for j in range(out.shape[1]):
-            out[i, j] = np.sum(x[i:i + k.shape[0], j:j + k.shape[1]] * k)
-    return out
-"""
 DENSE = """
 def dense_params(n_in, n_out, bias=True):
     return n_in * n_out + (n_out if bias else 0)
