@@ -10,6 +10,7 @@ CNN_GRADE_SOLUTIONS / CNN_GRADE_EXERCISES point these tests at another pair of f
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -257,6 +258,9 @@ def dist(tmp_path_factory):
     # --dist writes only DIR: the student notebooks go there, the project's exercises/ stay as they were.
     assert sorted(path.name for path in (target / "exercises").glob("*.ipynb")) == sorted(before)
     assert {path.name: path.read_bytes() for path in EXERCISES.glob("*.ipynb")} == before
+    # The wheel the notebooks tell students to install (tests/test_student_wheel.py checks its contents).
+    install = re.search(r"pip install (\S+\.whl)", (target / "exercises" / "01_convolution.ipynb").read_text())
+    assert (target / "students" / install.group(1)).is_file()
     return target
 
 

@@ -475,7 +475,10 @@ def write_gradescope(target, name, wheel, assignment_file):
 
 
 def write_dist(solutions, dist, assignment_file=None):
-    """DIR/nbgrader, DIR/otter and DIR/gradescope/<assignment>.zip; returns {form: path}."""
+    """DIR/nbgrader, DIR/otter, DIR/gradescope/<assignment>.zip and the students' self-check wheel
+    in DIR/students; returns {form: path}."""
+    from autograder.authoring.student_wheel import write_student_wheel
+
     assignment_file = Path(assignment_file or DEFAULT)
     assignment = load_assignment(assignment_file)
     dist = Path(dist)
@@ -485,4 +488,5 @@ def write_dist(solutions, dist, assignment_file=None):
             "nbgrader": write_nbgrader(solutions, dist / "nbgrader", assignment),
             "otter": write_otter(solutions, dist / "otter", assignment, wheel),
             "gradescope": write_gradescope(dist / "gradescope", assignment.name, wheel, assignment_file),
+            "students' self-check": write_student_wheel(dist / "students", assignment_file),
         }

@@ -485,14 +485,12 @@ def _rf_own_stride(layers):
     return field
 
 
-_LAYERS = sizes.LAYERS
-
-
 def _summary(**overrides):
     """summarize with some layer types computed by `overrides` (type -> (layer, shape) -> row)."""
-    table = {**_LAYERS, **overrides}
-
     def compute(layers, input_shape):
+        # The reference's layer table is read at each call, not at import: the students' wheel
+        # records what these calls ask of it (authoring/student_wheel.py).
+        table = {**sizes.LAYERS, **overrides}
         shape, rows = tuple(input_shape), []
         for layer in layers:
             shape, params = table[layer["type"]](layer, shape)
@@ -502,13 +500,13 @@ def _summary(**overrides):
 
 
 def _without_bias(kind):
-    return lambda layer, shape: _LAYERS[kind]({**layer, "bias": False}, shape)
+    return lambda layer, shape: sizes.LAYERS[kind]({**layer, "bias": False}, shape)
 
 
 def _minus_one(kind):
     """A layer whose output side lacks the + 1 (layers padded "same" keep their size)."""
     def row(layer, shape):
-        (channels, h, w), params = _LAYERS[kind](layer, shape)
+        (channels, h, w), params = sizes.LAYERS[kind](layer, shape)
         return ((channels, h, w) if layer.get("padding") == "same" else (channels, h - 1, w - 1)), params
     return row
 
@@ -517,14 +515,14 @@ def _conv_padding_once(layer, shape):
     # n + p instead of n + 2p: the same as an unpadded input p pixels larger.
     padding = layer.get("padding", 0)
     if isinstance(padding, str):
-        return _LAYERS["conv2d"](layer, shape)
+        return sizes.LAYERS["conv2d"](layer, shape)
     (ph, pw), (channels, h, w) = pair(padding, "padding", 0), shape
-    return _LAYERS["conv2d"]({**layer, "padding": 0}, (channels, h + ph, w + pw))
+    return sizes.LAYERS["conv2d"]({**layer, "padding": 0}, (channels, h + ph, w + pw))
 
 
 def _conv_without_in_channels(layer, shape):
-    out, _ = _LAYERS["conv2d"](layer, shape)
-    return out, _LAYERS["conv2d"](layer, (1,) + tuple(shape[1:]))[1]
+    out, _ = sizes.LAYERS["conv2d"](layer, shape)
+    return out, sizes.LAYERS["conv2d"](layer, (1,) + tuple(shape[1:]))[1]
 
 
 def _pool_ceil(layer, shape):
@@ -541,11 +539,11 @@ def _kept_dims(layer, shape):
 
 def _dense_of_any_shape(layer, shape):
     # Takes (C, 1, 1) after global pooling as C features.
-    return _LAYERS["dense"](layer, (math.prod(shape),))
+    return sizes.LAYERS["dense"](layer, (math.prod(shape),))
 
 
 def _pool_stride_one(kind):
-    return lambda layer, shape: _LAYERS[kind]({**layer, "stride": layer.get("stride") or 1}, shape)
+    return lambda layer, shape: sizes.LAYERS[kind]({**layer, "stride": layer.get("stride") or 1}, shape)
 
 
 VARIANTS = {
