@@ -22,8 +22,6 @@ import ast
 import copy
 import json
 import shutil
-import subprocess
-import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -31,6 +29,8 @@ from pathlib import Path
 import nbformat
 
 from autograder.assignment import DEFAULT, load_assignment
+from autograder.authoring.student_wheel import write_student_wheel
+from autograder.authoring.wheels import pip_wheel
 from autograder.notebooks import (BEGIN_SOLUTION, END_SOLUTION, LESSON_KEY, is_solution_cell, lesson_metadata,
                                   nbgrader_meta, notebook_text, read_notebook, test_question, write_text)
 from autograder.selfcheck.public_cases import PUBLIC
@@ -442,13 +442,8 @@ def build_wheel(target_dir):
         for package in ("autograder", "cnn_ref"):
             shutil.copytree(PROJECT / package, tree / package,
                             ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        Path(target_dir).mkdir(parents=True, exist_ok=True)
         before = set(Path(target_dir).glob("*.whl"))
-        built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                                "--disable-pip-version-check", "-w", str(target_dir), str(tree)],
-                               capture_output=True, text=True)
-        if built.returncode:
-            raise RuntimeError(f"building the wheel failed:\n{built.stderr[-2000:]}")
+        pip_wheel(tree, target_dir, "the wheel")
     wheels = sorted(set(Path(target_dir).glob("cnn_autograder-*.whl")) - before) or \
         sorted(Path(target_dir).glob("cnn_autograder-*.whl"))
     return wheels[-1]
@@ -477,8 +472,6 @@ def write_gradescope(target, name, wheel, assignment_file):
 def write_dist(solutions, dist, assignment_file=None):
     """DIR/nbgrader, DIR/otter, DIR/gradescope/<assignment>.zip and the students' self-check wheel
     in DIR/students; returns {form: path}."""
-    from autograder.authoring.student_wheel import write_student_wheel
-
     assignment_file = Path(assignment_file or DEFAULT)
     assignment = load_assignment(assignment_file)
     dist = Path(dist)

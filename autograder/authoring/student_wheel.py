@@ -25,6 +25,7 @@ import autograder
 import cnn_ref
 from autograder.assignment import DEFAULT, load_assignment
 from autograder.authoring import recorded_reference
+from autograder.authoring.wheels import pip_wheel
 from autograder.authoring.recorded_reference import RAISABLE, call_key, encode
 
 DISTRIBUTION = "cnn-autograder-selfcheck"
@@ -270,10 +271,5 @@ def write_student_wheel(target_dir, assignment_file=None):
             path = tree / Path(*module.split("."))
             (path / "__init__.py" if module == "cnn_ref" else path.with_suffix(".py")).write_text(STAND_IN)
         (tree / "pyproject.toml").write_text(PYPROJECT.format(name=DISTRIBUTION, version=autograder.__version__))
-        Path(target_dir).mkdir(parents=True, exist_ok=True)
-        built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                                "--disable-pip-version-check", "-w", str(target_dir), str(tree)],
-                               capture_output=True, text=True)
-        if built.returncode:
-            raise RuntimeError(f"building the students' wheel failed:\n{built.stderr[-2000:]}")
+        pip_wheel(tree, target_dir, "the students' wheel")
     return Path(target_dir) / f"{DISTRIBUTION.replace('-', '_')}-{autograder.__version__}-py3-none-any.whl"
